@@ -1,0 +1,55 @@
+"""dgkit — a research kit for evaluating digital government (数字政府评估).
+
+Importing ``dgkit`` is light: submodules (and the heavy libraries they need: scipy,
+statsmodels, matplotlib, seaborn, papermill) load on first attribute access, e.g.
+``dgkit.data.provinces()`` or ``from dgkit.index import build_index``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_SUBMODULES = {
+    "aggregate",
+    "audit",
+    "cli",
+    "data",
+    "demo",
+    "errors",
+    "framework",
+    "impute",
+    "index",
+    "normalise",
+    "params",
+    "paths",
+    "plotting",
+    "readers",
+    "report",
+    "schemas",
+    "stats",
+    "tiers",
+    "uncertainty",
+    "units",
+    "weights",
+}
+
+__all__ = sorted(_SUBMODULES | {"__version__"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        module = importlib.import_module(f"dgkit.{name}")
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'dgkit' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dgkit import data, errors, paths  # noqa: F401

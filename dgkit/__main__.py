@@ -1,0 +1,3 @@
+from dgkit.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,117 @@
+"""The ``dgkit`` command line: ``dgkit report``, ``dgkit lab``, ``dgkit validate`` …"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from dgkit import __version__
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from dgkit.report import run_report
+
+    chapters = [c.strip() for c in args.chapters.split(",") if c.strip()] if args.chapters else None
+    result = run_report(
+        params_path=args.params,
+        chapters=chapters,
+        jobs=args.jobs,
+        out=args.out,
+        force=args.force,
+        quick=args.quick,
+        progress=not args.no_progress,
+    )
+    print(result.summary())
+    return 0 if result.ok else 1
+
+
+def _cmd_lab(args: argparse.Namespace) -> int:
+    from dgkit import paths
+
+    cmd = [sys.executable, "-m", "jupyter", "lab", f"--notebook-dir={paths.notebooks_dir()}"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")
+    if args.no_browser:
+        cmd.append("--no-browser")
+    os.execv(sys.executable, cmd)
+    return 0  # pragma: no cover
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from dgkit.readers import read_indicators
+
+    table = read_indicators(args.file, framework=args.framework, unit_level=args.level)
+    print(table.summary())
+    return 0
+
+
+def _cmd_data(args: argparse.Namespace) -> int:
+    from dgkit import data
+
+    cat = data.catalogue()
+    with_pd_opts = cat.to_string(index=False)
+    print(with_pd_opts)
+    return 0
+
+
+def _cmd_make_demo(args: argparse.Namespace) -> int:
+    from dgkit.demo import write_demo_panel
+
+    path = write_demo_panel(out=args.out, force=args.force)
+    print(f"wrote {path}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="dgkit",
+        description="dgkit: composite indices and analysis chapters for digital-government evaluation.",
+    )
+    p.add_argument("--version", action="version", version=f"dgkit {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    r = sub.add_parser("report", help="run the analysis chapters of an edition into reports/<edition>/")
+    r.add_argument("--params", default="params/2020.yaml", help="edition params YAML (default: params/2020.yaml)")
+    r.add_argument("--chapters", default=None, help="comma-separated chapter numbers or names, e.g. 3,5")
+    r.add_argument("--jobs", type=int, default=None, help="chapters run in parallel (default: number of cores)")
+    r.add_argument("--out", default="reports", help="report folder (default: reports)")
+    r.add_argument("--force", action="store_true", help="replace an existing report of this edition")
+    r.add_argument("--quick", action="store_true", help="quick mode (fewer Monte Carlo draws), as the tests use")
+    r.add_argument("--no-progress", action="store_true", help="no progress bar")
+    r.set_defaults(func=_cmd_report)
+
+    lab = sub.add_parser("lab", help="open JupyterLab on notebooks/")
+    lab.add_argument("--no-browser", action="store_true")
+    lab.set_defaults(func=_cmd_lab)
+
+    v = sub.add_parser("validate", help="check your own indicator file against a framework")
+    v.add_argument("file", help="CSV or XLSX, long or wide format (see data/templates/)")
+    v.add_argument("--framework", default="ccid_2020", help="framework name or YAML path")
+    v.add_argument("--level", default="province", choices=["province", "city", "country"])
+    v.set_defaults(func=_cmd_validate)
+
+    d = sub.add_parser("data", help="list the bundled data files (catalogue)")
+    d.set_defaults(func=_cmd_data)
+
+    m = sub.add_parser("make-demo", help="regenerate the synthetic CCID demo panel")
+    m.add_argument("--out", default=None, help="output CSV (default: data/demo/…synthetic.csv)")
+    m.add_argument("--force", action="store_true", help="overwrite an existing file")
+    m.set_defaults(func=_cmd_make_demo)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from dgkit.errors import DgkitError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 0
+    try:
+        return int(args.func(args) or 0)
+    except DgkitError as exc:
+        print(f"dgkit: error: {exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,107 @@
+"""One exception hierarchy for everything dgkit refuses.
+
+Every error a user can trigger with their own files derives from :class:`DgkitError` and says,
+in plain language, *where* (file, row, column), *what was expected*, *what was found* and, where
+there is one, *the closest valid value*.
+
+Row numbers are spreadsheet rows: the header is row 1, the first data row is row 2.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+
+class DgkitError(Exception):
+    """Base class of all dgkit errors."""
+
+
+class InputError(DgkitError, ValueError):
+    """A problem in a user's input (data file, framework, params), located precisely."""
+
+    def __init__(
+        self,
+        problem: str,
+        *,
+        file: str | Path | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        expected: str | None = None,
+        got: Any = None,
+        suggestion: str | list[str] | None = None,
+    ) -> None:
+        self.problem = problem
+        self.file = str(file) if file is not None else None
+        self.row = row
+        self.column = column
+        self.expected = expected
+        self.got = got
+        self.suggestion = suggestion
+        super().__init__(self._format())
+
+    def _format(self) -> str:
+        where = []
+        if self.file:
+            where.append(self.file)
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column '{self.column}'")
+        text = (", ".join(where) + ": " if where else "") + self.problem
+        if self.expected is not None:
+            text += f"; expected {self.expected}"
+        if self.got is not None:
+            text += f", got {self.got!r}"
+        if self.suggestion:
+            sug = self.suggestion
+            if isinstance(sug, list | tuple):
+                sug = ", ".join(map(str, sug))
+            text += f" (closest valid: {sug})"
+        return text
+
+
+class UnknownUnitError(InputError):
+    """A unit name (province, city, country) that the resolver does not know."""
+
+
+class AmbiguousUnitError(InputError):
+    """A unit name that matches more than one known unit."""
+
+
+class DataValidationError(InputError):
+    """A table that fails its schema (dtype, range, duplicates, missing column)."""
+
+
+class FrameworkError(InputError):
+    """An indicator framework that is inconsistent (parents, cycles, weights, directions)."""
+
+
+class NormalisationError(DgkitError, ValueError):
+    """A normalisation that cannot be computed honestly (zero base mean, constant indicator)."""
+
+
+class ParamsError(InputError):
+    """A params file that is invalid (unknown key, wrong type, unsafe YAML, bad path)."""
+
+
+class ReportError(DgkitError, RuntimeError):
+    """The report runner could not complete."""
+
+
+class OutputExistsError(ReportError):
+    """A report already exists and --force was not given."""
+
+
+class ChapterError(ReportError):
+    """One or more chapters failed; the message names each chapter and its failing cell."""
+
+    def __init__(self, failures: list[dict[str, Any]]) -> None:
+        self.failures = failures
+        lines = ["chapter(s) failed:"]
+        for f in failures:
+            lines.append(
+                f"  - {f['chapter']}: cell {f.get('cell', '?')}: {f.get('error', 'unknown error')}"
+                f" (partial notebook kept at {f.get('notebook', '?')})"
+            )
+        super().__init__("\n".join(lines))
