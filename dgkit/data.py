@@ -1,0 +1,216 @@
+"""Loaders for the bundled data: reference tables, published figures, frameworks, demo panel.
+
+Every loader returns a fresh tidy :class:`pandas.DataFrame` (callers may modify it; the files are
+opened read-only and never written). Columns are documented in ``data/README.md``; every table
+carries a ``source`` column (report file and section, or the reference file's own source).
+
+Unit ids: GB/T 2260 codes as strings (``"440000"``), ``"XJBT"`` for 新疆生产建设兵团.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import pandas as pd
+
+from dgkit import paths
+
+_CODE_COLS = {"unit_id": str, "adcode": str, "province_adcode": str}
+
+# name -> (relative path, kind, synthetic?, one-line description)
+CATALOGUE: dict[str, tuple[str, str, bool, str]] = {
+    "provinces": ("reference/provinces.csv", "reference", False, "31 provinces + 新疆生产建设兵团: codes, names, CCID regions (常规地区, 四大地带, 热点地区)"),
+    "cities": ("reference/cities.csv", "reference", False, "the 101 Tsinghua cities (incl. CSTC's 32 key cities): province, code, official and Tsinghua city types"),
+    "gdp": ("reference/gdp_province_nbs_2019_2024.csv", "reference", False, "GDP by province 2019-2024, 亿元, NBS database vintage (revised)"),
+    "gdp_vintages": ("reference/gdp_province_2019_2020_vintages.csv", "reference", False, "2019 GDP first release vs revised; 2020 in two vintages"),
+    "population": ("reference/population_province_yearend_2019_2024.csv", "reference", False, "year-end resident population, 万人, 2019-2024 (post-census series)"),
+    "egdi": ("reference/un_egdi_2018_2024.csv", "reference", False, "UN EGDI, OSI, HCI, TII, E-Participation, 193 countries, 2018-2024"),
+    "tsinghua_2020_provinces": ("published/tsinghua_2020_provinces.csv", "published", False, "Tsinghua 2020: 31 province scores, printed ranks, tier labels as flattened and the kit's reading"),
+    "tsinghua_2020_province_facts": ("published/tsinghua_2020_province_facts.csv", "published", False, "Tsinghua 2020: dimension scores and ranks stated in the text"),
+    "tsinghua_2020_other_cities": ("published/tsinghua_2020_other_cities.csv", "published", False, "Tsinghua 2020 table 4-1: 68 other cities, four dimension scores and totals"),
+    "tsinghua_2020_city_tiers": ("published/tsinghua_2020_city_tiers.csv", "published", False, "Tsinghua 2020 table 4-2: the 101 cities by percentile tier, in ranking order"),
+    "tsinghua_2020_city_type_tiers": ("published/tsinghua_2020_city_type_tiers.csv", "published", False, "Tsinghua 2020 table 4-3: tiers by city type (副省级, 省会, 其他)"),
+    "tsinghua_2020_city_type_shares": ("published/tsinghua_2020_city_type_shares.csv", "published", False, "Tsinghua 2020: tier shares per city type as printed and as counted from table 4-3"),
+    "cstc_2019_grades_provinces": ("published/cstc_2019_grades_provinces.csv", "published", False, "CSTC 2019 grades of the 32 provincial units"),
+    "cstc_2019_grades_cities": ("published/cstc_2019_grades_cities.csv", "published", False, "CSTC 2019 grades of the 32 key cities"),
+    "cstc_2019_grade_bands": ("published/cstc_2019_grade_bands.csv", "published", False, "CSTC 2019 grade bands"),
+    "cstc_2019_dimension_points": ("published/cstc_2019_dimension_points.csv", "published", False, "CSTC 2019 dimension points (24/33/33/10 + 10 bonus)"),
+    "cstc_2019_awards": ("published/cstc_2019_awards.csv", "published", False, "CSTC 2019 excellent apps, WeChat, Weibo accounts and top-ten cases"),
+    "cstc_2019_facts": ("published/cstc_2019_facts.csv", "published", False, "CSTC 2019 headline counts"),
+    "ccid_2020_top5": ("published/ccid_2020_top5.csv", "published", False, "CCID 2020: the five top provinces' totals, ranks and pillar scores"),
+    "ccid_2020_means": ("published/ccid_2020_means.csv", "published", False, "CCID 2020: national mean of the index and of each pillar"),
+    "ccid_2020_regions": ("published/ccid_2020_regions.csv", "published", False, "CCID 2020: regional totals, shares and means"),
+    "ccid_2020_facts": ("published/ccid_2020_facts.csv", "published", False, "CCID 2020: correlations, standard deviations, counts"),
+    "ccid_2020_pillar_tiers": ("published/ccid_2020_pillar_tiers.csv", "published", False, "CCID 2020: 梯队 per pillar (counts, named members, bounds)"),
+    "guomai_2023_facts": ("published/guomai_2023_facts.csv", "published", False, "国脉 2023: top scores, rank correlations, 推进率, cohorts, SD threshold"),
+    "cpsc_2019": ("published/dgov_cpsc_online_service_capability_2019.csv", "published", False, "中央党校 2019 online service capability index, 31 provinces"),
+    "index_facts": ("published/dgov_index_facts.csv", "published", False, "other published facts about the same indices (from shared/reference-data)"),
+    "caict_2021_plans": ("published/caict_2021_plans.csv", "published", False, "CAICT 2021 table 4: provincial digital-government plans"),
+    "caict_2021_bigdata_bureaus": ("published/caict_2021_bigdata_bureaus.csv", "published", False, "CAICT 2021 table 5: provincial big-data bodies"),
+    "caict_2021_leading_groups": ("published/caict_2021_leading_groups.csv", "published", False, "CAICT 2021 table 6: leading groups"),
+    "caict_2021_operating_companies": ("published/caict_2021_operating_companies.csv", "published", False, "CAICT 2021 table 7: operating companies, equity as printed"),
+    "caict_2021_operating_company_equity": ("published/caict_2021_operating_company_equity.csv", "published", False, "CAICT 2021 table 7: equity parsed, one row per holder"),
+    "caict_2021_facts": ("published/caict_2021_facts.csv", "published", False, "CAICT 2021 headline counts and the robustness critique"),
+    "demo_panel": ("demo/ccid_demo_panel_synthetic.csv", "demo", True, "SYNTHETIC: 34 CCID indicators, 31 provinces, 2019-2023 (dgkit/demo.py, seed 20200601)"),
+    "template_long": ("templates/indicators_long_template.csv", "template", False, "template for your own indicator data, long format"),
+    "template_wide": ("templates/indicators_wide_template.csv", "template", False, "template for your own indicator data, wide format"),
+}
+
+FRAMEWORKS = ("ccid_2020", "tsinghua_2020", "cstc_2019", "guomai_2023", "un_egdi")
+
+
+def path(name: str) -> Path:
+    """Absolute path of a catalogued data file."""
+    if name not in CATALOGUE:
+        import difflib
+
+        close = difflib.get_close_matches(name, list(CATALOGUE), n=3)
+        from dgkit.errors import InputError
+
+        raise InputError(f"no bundled data set called {name!r}", expected="a name from dgkit.data.CATALOGUE", suggestion=close or None)
+    return paths.data_dir() / CATALOGUE[name][0]
+
+
+@functools.lru_cache(maxsize=64)
+def _read(name: str) -> pd.DataFrame:
+    p = path(name)
+    with open(p, encoding="utf-8") as fh:  # read-only
+        df = pd.read_csv(fh, dtype={k: v for k, v in _CODE_COLS.items()}, keep_default_na=True)
+    for c in _CODE_COLS:
+        if c in df.columns:
+            df[c] = df[c].fillna("").astype(str)
+    for c in ("note", "source"):
+        if c in df.columns:
+            df[c] = df[c].fillna("")
+    return df
+
+
+def load(name: str) -> pd.DataFrame:
+    """Any catalogued table by name (a copy)."""
+    return _read(name).copy()
+
+
+def catalogue() -> pd.DataFrame:
+    """The data catalogue: name, file, kind, synthetic, description."""
+    return pd.DataFrame(
+        [(k, v[0], v[1], v[2], v[3]) for k, v in CATALOGUE.items()],
+        columns=["name", "file", "kind", "synthetic", "description"],
+    )
+
+
+# ---------------------------------------------------------------- reference
+def provinces(include_corps: bool = True) -> pd.DataFrame:
+    """Provinces: unit_id, adcode, name_full, name_short, name_en, pinyin, kind, ccid_region,
+    ccid_belt, ccid_hotspots (``;``-separated, overlapping), sources."""
+    df = load("provinces")
+    return df if include_corps else df[df["kind"] == "province"].reset_index(drop=True)
+
+
+def province_hotspots() -> pd.DataFrame:
+    """Long table of CCID 热点地区 memberships (a province can be in several): unit_id, hotspot."""
+    df = provinces(include_corps=False)
+    out = df[["unit_id", "name_short", "ccid_hotspots"]].assign(hotspot=df["ccid_hotspots"].str.split(";"))
+    out = out.explode("hotspot")
+    return out[out["hotspot"].fillna("") != ""][["unit_id", "name_short", "hotspot"]].reset_index(drop=True)
+
+
+def cities() -> pd.DataFrame:
+    """Cities: city, name_full, name_en, province, province_adcode, adcode, official_* and
+    tsinghua_* type flags (0/1), in_tsinghua_2020, in_cstc_2019."""
+    return load("cities")
+
+
+def gdp(vintage: str = "revised") -> pd.DataFrame:
+    """GDP by province, long: unit_id, province, year, gdp (亿元), vintage, source.
+
+    ``vintage="revised"``: NBS database (exported ~2025), 2019-2024.
+    ``vintage="first_release"``: 2019 only, as first published in 2020 — what a 2020 report had.
+    """
+    if vintage == "revised":
+        df = load("gdp")
+        return pd.DataFrame({
+            "unit_id": df["adcode"], "province": df["province_cn"], "year": df["year"].astype(int),
+            "gdp": df["gdp_100m_yuan"].astype(float), "vintage": "nbs_db_revised", "source": df["source"],
+        })
+    if vintage == "first_release":
+        df = load("gdp_vintages")
+        return pd.DataFrame({
+            "unit_id": df["adcode"], "province": df["province_cn"], "year": 2019,
+            "gdp": df["gdp2019_first_release"].astype(float), "vintage": "first_release_2020",
+            "source": df["source_first_release"],
+        })
+    raise ValueError("vintage must be 'revised' or 'first_release'")
+
+
+def gdp_by_unit(year: int = 2019, vintage: str = "revised") -> pd.Series:
+    """GDP of one year as a Series indexed by unit_id (亿元)."""
+    g = gdp(vintage)
+    g = g[g["year"] == year]
+    if g.empty:
+        raise ValueError(f"no GDP for {year} in vintage {vintage!r}")
+    return g.set_index("unit_id")["gdp"].rename(f"gdp_{year}")
+
+
+def population() -> pd.DataFrame:
+    """Year-end resident population, long: unit_id, province, year, population (万人), source."""
+    df = load("population")
+    return pd.DataFrame({
+        "unit_id": df["adcode"], "province": df["province_cn"], "year": df["year"].astype(int),
+        "population": df["yearend_resident_pop_10k"].astype(float), "source": df["source"],
+    })
+
+
+def egdi() -> pd.DataFrame:
+    """UN E-Government Survey 2018-2024: survey_year, country, egdi_rank, egdi, epart_index, osi, hci, tii, source."""
+    return load("egdi")
+
+
+# ---------------------------------------------------------------- published
+def published(name: str) -> pd.DataFrame:
+    """A published table by catalogue name (see ``catalogue()``)."""
+    if CATALOGUE.get(name, ("", ""))[1] != "published":
+        path(name)  # raises with suggestions when unknown
+        raise ValueError(f"{name!r} is not a published table")
+    return load(name)
+
+
+def tsinghua_provinces() -> pd.DataFrame:
+    """Tsinghua 2020 table 3-1 with ``unit_id`` added."""
+    from dgkit.units import resolver
+
+    df = load("tsinghua_2020_provinces")
+    df.insert(0, "unit_id", resolver("province").resolve_many(df["province"]))
+    return df
+
+
+def cstc_grades(level: str = "province") -> pd.DataFrame:
+    """CSTC 2019 grades for ``level`` = province (32 units) or city (32 key cities), with unit_id."""
+    from dgkit.units import resolver
+
+    df = load("cstc_2019_grades_provinces" if level == "province" else "cstc_2019_grades_cities")
+    df.insert(0, "unit_id", resolver(level).resolve_many(df["unit"]))
+    return df
+
+
+def cpsc_2019() -> pd.DataFrame:
+    """中央党校 2019 province index with unit_id (兵团: no score)."""
+    from dgkit.units import resolver
+
+    df = load("cpsc_2019")
+    df.insert(0, "unit_id", resolver("province").resolve_many(df["province"]))
+    return df
+
+
+def demo_panel() -> pd.DataFrame:
+    """SYNTHETIC CCID demo panel, wide: unit_id, province, year, then the 34 indicator codes."""
+    df = load("demo_panel")
+    df.attrs["synthetic"] = True
+    return df
+
+
+def framework_path(name: str) -> Path:
+    p = Path(name)
+    if p.suffix in (".yaml", ".yml") and p.exists():
+        return p
+    return paths.data_dir() / "frameworks" / f"{name}.yaml"
