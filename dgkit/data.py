@@ -80,8 +80,8 @@ def _read(name: str) -> pd.DataFrame:
     for c in _CODE_COLS:
         if c in df.columns:
             df[c] = df[c].fillna("").astype(str)
-    for c in ("note", "source"):
-        if c in df.columns:
+    for c in df.columns:  # text columns: blank cells are "" (numbers stay NaN)
+        if not pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c]):
             df[c] = df[c].fillna("")
     return df
 
