@@ -12,7 +12,7 @@ Model, per province i, year t and indicator j::
     index_ijt   = clip(60 + 12·latent_it + 2·(t - 2019) + 8·e_ijt, 5, 100)       (e ~ N(0, 1))
 
 Then about 1.5 % of cells are set missing (never a whole indicator-year) and one extreme outlier
-is planted: 贵州's 数据中心数量 (INF02) ×8 in every year (Guizhou's data-centre cluster), which the
+is planted: 贵州's 数据中心数量 (INF02) ×25 in every year (Guizhou's data-centre cluster), which the
 audit flags and the outlier treatment handles.
 """
 
@@ -25,7 +25,7 @@ import pandas as pd
 
 SEED = 20200601
 YEARS = (2019, 2020, 2021, 2022, 2023)
-OUTLIER = ("520000", "INF02", 8.0)
+OUTLIER = ("520000", "INF02", 25.0)
 MISSING_SHARE = 0.015
 
 

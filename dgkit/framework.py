@@ -95,6 +95,15 @@ class Framework:
         need = set(self.indicator_codes)
         missing = sorted(need - have)
         extra = sorted(have - need)
+        if extra:
+            import difflib
+
+            sug = [m for e in extra for m in difflib.get_close_matches(e, self.indicator_codes, n=1)]
+            also = f"; and {len(missing)} framework indicator(s) are missing from the data: {', '.join(missing)}" if missing else ""
+            raise FrameworkError(
+                f"{len(extra)} indicator(s) in the data are not in framework '{self.name}': {', '.join(extra)}{also}",
+                file=file, expected="indicator codes of the framework", suggestion=sug or None,
+            )
         if missing:
             raise FrameworkError(
                 f"{len(missing)} indicator(s) of framework '{self.name}' are not in the data: {', '.join(missing)}",

@@ -115,12 +115,16 @@ def _read_raw(path: Path) -> pd.DataFrame:
             return pd.read_excel(fh, header=None, dtype=object, engine="openpyxl")
     if suffix in (".csv", ".txt", ".tsv"):
         sep = "\t" if suffix == ".tsv" else ","
+        import csv
+
         for enc in ("utf-8-sig", "gb18030"):
             try:
-                with open(path, encoding=enc) as fh:
-                    return pd.read_csv(fh, header=None, dtype=object, sep=sep, keep_default_na=False, skip_blank_lines=False)
+                with open(path, encoding=enc, newline="") as fh:
+                    rows = list(csv.reader(fh, delimiter=sep))
             except UnicodeDecodeError:
                 continue
+            width = max((len(r) for r in rows), default=0)
+            return pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
         raise InputError("cannot decode the file", file=str(path), expected="UTF-8 or GB18030 text")
     raise InputError("unsupported file type", file=str(path), expected=".csv, .tsv or .xlsx", got=suffix)
 

@@ -140,7 +140,19 @@ INDICATORS_LONG = pa.DataFrameSchema(
     name="indicators_long",
 )
 
+GDP_VINTAGES = pa.DataFrameSchema(
+    {
+        "adcode": pa.Column(str, _code6, unique=True),
+        "gdp2019_first_release": pa.Column(float, pa.Check.gt(0)),
+        "gdp2019_nbs_db_revised": pa.Column(float, pa.Check.gt(0)),
+        "source": _src,
+    },
+    strict=False,
+    name="gdp_vintages",
+)
+
 SCHEMAS: dict[str, pa.DataFrameSchema] = {
+    "gdp_vintages": GDP_VINTAGES,
     "provinces": PROVINCES,
     "cities": CITIES,
     "gdp": GDP,

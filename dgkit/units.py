@@ -35,10 +35,12 @@ _EXTRA_ALIASES: dict[str, list[str]] = {
 }
 
 
-def normalise_name(text: object) -> str:
+def normalise_name(text: object, keep_tones: bool = False) -> str:
     """Canonical form used for matching: NFKC, no spaces, lower case, no tone marks."""
     s = unicodedata.normalize("NFKC", str(text)).strip()
     s = "".join(ch for ch in s if not ch.isspace())
+    if keep_tones:
+        return s.casefold().replace("'", "").replace("’", "")
     decomposed = unicodedata.normalize("NFD", s)
     s = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     return unicodedata.normalize("NFC", s).casefold().replace("'", "").replace("’", "")
@@ -49,7 +51,7 @@ class UnitResolver:
     """Resolve free-text unit names to unit ids at one level (province, city or country)."""
 
     level: str = "province"
-    _index: dict[str, set[str]] = field(default_factory=dict, repr=False)
+    _index: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
     _display: dict[str, str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -57,10 +59,23 @@ class UnitResolver:
             raise ValueError(f"level must be one of {LEVELS}, got {self.level!r}")
         for unit_id, display, aliases in _alias_rows(self.level):
             self._display[unit_id] = display
-            for a in aliases:
+            for prio, a in aliases:
                 if a is None or (isinstance(a, float) and pd.isna(a)) or str(a) == "":
                     continue
-                self._index.setdefault(normalise_name(a), set()).add(unit_id)
+                slot = self._index.setdefault(normalise_name(a), {})
+                slot[unit_id] = min(prio, slot.get(unit_id, prio))
+                toned = normalise_name(a, keep_tones=True)
+                if toned != normalise_name(a):  # "Shǎnxī" itself names 陕西
+                    self._index.setdefault(toned, {})[unit_id] = 0
+
+    def _hits(self, key: str) -> set[str]:
+        """Units matching ``key``; a name or code beats a tone-less pinyin spelling
+        (``Shanxi`` is 山西, ``Shaanxi`` 陕西, although both are ``shanxi`` without tones)."""
+        slot = self._index.get(key)
+        if not slot:
+            return set()
+        best = min(slot.values())
+        return {u for u, p in slot.items() if p == best}
 
     @property
     def unit_ids(self) -> list[str]:
@@ -74,7 +89,7 @@ class UnitResolver:
         keys = difflib.get_close_matches(key, list(self._index), n=n * 3, cutoff=0.4)
         out: list[str] = []
         for k in keys:
-            for uid in sorted(self._index[k]):
+            for uid in sorted(self._hits(k)):
                 d = self._display[uid]
                 if d not in out:
                     out.append(d)
@@ -94,7 +109,7 @@ class UnitResolver:
                 f"empty {self.level} name", file=file, row=row, column=column,
                 expected=f"a {self.level} name or code",
             )
-        hits = self._index.get(normalise_name(name))
+        hits = self._hits(normalise_name(name, keep_tones=True)) or self._hits(normalise_name(name))
         if not hits:
             raise UnknownUnitError(
                 f"unknown {self.level} name", file=file, row=row, column=column,
@@ -121,26 +136,24 @@ class UnitResolver:
         ]
 
 
-def _alias_rows(level: str) -> list[tuple[str, str, list[object]]]:
+def _alias_rows(level: str) -> list[tuple[str, str, list[tuple[int, object]]]]:
+    """(unit id, display name, [(priority, alias)]): priority 0 for names and codes, 1 for pinyin."""
     from dgkit import data
 
-    rows: list[tuple[str, str, list[object]]] = []
+    rows: list[tuple[str, str, list[tuple[int, object]]]] = []
     if level == "province":
         for r in data.provinces().itertuples(index=False):
-            aliases = [r.unit_id, r.adcode, r.name_full, r.name_short, r.name_en, r.pinyin]
-            aliases += _EXTRA_ALIASES.get(r.unit_id, [])
+            names = [r.unit_id, r.adcode, r.name_full, r.name_short, r.name_en, *_EXTRA_ALIASES.get(r.unit_id, [])]
             if r.name_en:
-                aliases.append(str(r.name_en) + " Province")
-            rows.append((r.unit_id, r.name_short, aliases))
+                names.append(str(r.name_en) + " Province")
+            rows.append((r.unit_id, r.name_short, [(0, a) for a in names] + [(1, r.pinyin)]))
     elif level == "city":
         for r in data.cities().itertuples(index=False):
-            aliases = [r.adcode, r.city, r.name_full, r.name_en, str(r.name_en).split(" (")[0]]
-            aliases += _EXTRA_ALIASES.get(r.adcode, [])
-            rows.append((r.adcode, r.city, aliases))
+            names = [r.adcode, r.city, r.name_full, r.name_en, *_EXTRA_ALIASES.get(r.adcode, [])]
+            rows.append((r.adcode, r.city, [(0, a) for a in names] + [(1, str(r.name_en).split(" (")[0])]))
     else:
-        names = data.egdi()["country"].drop_duplicates()
-        for n in names:
-            rows.append((n, n, [n]))
+        for n in data.egdi()["country"].drop_duplicates():
+            rows.append((n, n, [(0, n)]))
     return rows
 
 
