@@ -1,0 +1,111 @@
+"""Tiers (梯队 / 梯度 / 档次) and ranks.
+
+* :func:`rank_scores` — ranks with ties sharing a rank. ``ties="dense"`` (1, 1, 2, 3, 3, 4) is
+  what the seeds print (中央党校 2019; Tsinghua 三(三)2 并列第二 … 并列第三); ``ties="min"``
+  gives competition ranks (1, 1, 3). ``decimals`` rounds scores first (published scores are
+  rounded, so equal printed scores tie).
+* :func:`fixed_tiers` — fixed thresholds with **inclusive lower bounds**: Tsinghua provinces
+  70/65/60/50 (三(二): "70 分（含）以上 … 50 分以下"), CSTC bands [95,100), [85,95) … [0,60).
+* :func:`percentile_tiers` — by rank position: unit at rank r (1 = best) of N is in band k when
+  ⌊c₍k−1₎·N⌋ < r ≤ ⌊c_k·N⌋. A boundary between two ranks is resolved by flooring: Tsinghua's
+  cuts 10/25/45/65 % on 101 cities give 10/15/20/20/36, the sizes it prints. Ties in score follow
+  rank order (the published order).
+* :func:`five_equal_parts` — 国脉 五等分, both readings: ``"range"`` splits [min, max] into five
+  equal-width intervals (mapclassify.EqualInterval); ``"count"`` splits the ranking into five
+  equal groups (cuts 20/40/60/80 % by the percentile rule).
+* :func:`natural_breaks` — Fisher-Jenks (mapclassify.FisherJenks) for 梯队 without stated cuts.
+* :func:`reconcile` — computed vs published tiers: every unit that differs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+TSINGHUA_LABELS = ["引领型", "优质型", "特色型", "发展型", "追赶型"]
+CSTC_LABELS = ["卓越", "优秀", "良好", "发展", "起步"]
+ECHELON_LABELS = ["第一梯队", "第二梯队", "第三梯队", "第四梯队", "第五梯队"]
+
+
+def rank_scores(scores: pd.Series, ties: str = "dense", decimals: int | None = None, ascending: bool = False) -> pd.Series:
+    """Rank (1 = best); equal scores share a rank (see module docstring)."""
+    s = scores.round(decimals) if decimals is not None else scores
+    return s.rank(method=ties, ascending=ascending).astype("Int64").rename("rank")
+
+
+def fixed_tiers(scores: pd.Series, thresholds: Sequence[float], labels: Sequence[str]) -> pd.Series:
+    """Tier by descending thresholds with inclusive lower bounds: score ≥ thresholds[0] → labels[0] …"""
+    th = list(thresholds)
+    if len(labels) != len(th) + 1:
+        raise ValueError("need one more label than thresholds")
+    if any(a <= b for a, b in zip(th, th[1:])):
+        raise ValueError("thresholds must be strictly decreasing")
+    def one(x: float) -> str | float:
+        if pd.isna(x):
+            return np.nan
+        for t, lab in zip(th, labels):
+            if x >= t:
+                return lab
+        return labels[-1]
+    return scores.map(one).rename("tier")
+
+
+def percentile_tiers(scores: pd.Series, cuts: Sequence[float], labels: Sequence[str], order: Sequence | None = None) -> pd.Series:
+    """Tier by rank position with the flooring rule (see module docstring)."""
+    s = scores.dropna()
+    if order is not None:
+        idx = [u for u in order if u in s.index]
+    else:
+        idx = list(s.sort_values(ascending=False, kind="mergesort").index)
+    n = len(idx)
+    bounds = [int(np.floor(c * n + 1e-9)) for c in cuts] + [n]
+    out = {}
+    for r, u in enumerate(idx, start=1):
+        k = next(i for i, b in enumerate(bounds) if r <= b)
+        out[u] = labels[k]
+    return pd.Series(out, name="tier").reindex(scores.index)
+
+
+def tier_sizes(n: int, cuts: Sequence[float]) -> list[int]:
+    """Sizes the percentile rule gives for n units."""
+    b = [0] + [int(np.floor(c * n + 1e-9)) for c in cuts] + [n]
+    return [b2 - b1 for b1, b2 in zip(b, b[1:])]
+
+
+def five_equal_parts(scores: pd.Series, by: str = "range", labels: Sequence[str] = ECHELON_LABELS) -> pd.Series:
+    """国脉 五等分: ``by="range"`` equal score intervals, ``by="count"`` equal numbers of units."""
+    s = scores.dropna()
+    if by == "count":
+        return percentile_tiers(scores, [0.2, 0.4, 0.6, 0.8], labels)
+    if by != "range":
+        raise ValueError("by must be 'range' or 'count'")
+    import mapclassify
+
+    ei = mapclassify.EqualInterval(s.to_numpy(), k=5)
+    # class 0 = lowest interval; the first echelon is the highest
+    return pd.Series([labels[4 - int(c)] for c in ei.yb], index=s.index, name="tier").reindex(scores.index)
+
+
+def natural_breaks(scores: pd.Series, k: int = 4, labels: Sequence[str] | None = None) -> pd.Series:
+    """Fisher-Jenks natural breaks into k classes; labels[0] is the highest class."""
+    import mapclassify
+
+    s = scores.dropna()
+    labels = list(labels or ECHELON_LABELS[:k])
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Numba not installed")
+        fj = mapclassify.FisherJenks(s.to_numpy(), k=k)
+    return pd.Series([labels[k - 1 - int(c)] for c in fj.yb], index=s.index, name="tier").reindex(scores.index)
+
+
+def reconcile(computed: pd.Series, published: pd.Series, scores: pd.Series | None = None) -> pd.DataFrame:
+    """Every unit whose computed tier differs from the published one (or is missing on one side)."""
+    df = pd.DataFrame({"computed": computed, "published": published})
+    if scores is not None:
+        df.insert(0, "score", scores)
+    diff = df[(df["computed"].astype(str) != df["published"].astype(str))]
+    return diff.rename_axis("unit").reset_index()
