@@ -32,7 +32,7 @@ def aggregate(Z: pd.DataFrame, weights: pd.Series, method: str = "arithmetic", *
     if na.any().any():
         if missing == "error":
             r, c = np.argwhere(na.to_numpy())[0]
-            raise NormalisationError(f"missing value for unit {Z.index[r]}, indicator {Z.columns[c]}{label}; impute first or use missing='available'")
+            raise NormalisationError(f"missing value for unit {'/'.join(map(str, Z.index[r])) if isinstance(Z.index[r], tuple) else Z.index[r]}, indicator {Z.columns[c]}{label}; impute first or use missing='available'")
         if log is not None:
             log.append(f"aggregate{label}: {int(na.sum().sum())} missing cell(s); weights renormalised over available indicators")
     W = na.rsub(1).mul(w, axis=1)  # weight 0 where missing
@@ -46,7 +46,9 @@ def aggregate(Z: pd.DataFrame, weights: pd.Series, method: str = "arithmetic", *
         nonpos = (Z <= 0) & ~na
         if nonpos.any().any():
             if zeros == "error":
-                cells = [f"{Z.index[r]}/{Z.columns[c]}" for r, c in np.argwhere(nonpos.to_numpy())[:5]]
+                def name(i: object) -> str:
+                    return "/".join(map(str, i)) if isinstance(i, tuple) else str(i)
+                cells = [f"{name(Z.index[r])}/{Z.columns[c]}" for r, c in np.argwhere(nonpos.to_numpy())[:5]]
                 raise NormalisationError(
                     f"geometric mean{label} needs positive values; zero or negative at {', '.join(cells)}"
                     " — use a normalisation with a positive range (e.g. ccid, or minmax to [1, 100]) or zeros='shift'"

@@ -161,9 +161,20 @@ def population() -> pd.DataFrame:
     })
 
 
-def egdi() -> pd.DataFrame:
-    """UN E-Government Survey 2018-2024: survey_year, country, egdi_rank, egdi, epart_index, osi, hci, tii, source."""
-    return load("egdi")
+# Countries renamed between editions (UN naming); the published spelling is kept in country_as_published.
+EGDI_RENAMES = {"Turkey": "Türkiye", "The former Yugoslav Republic of Macedonia": "North Macedonia"}
+
+
+def egdi(harmonise_names: bool = True) -> pd.DataFrame:
+    """UN E-Government Survey 2018-2024: survey_year, country, egdi_rank, egdi, epart_index, osi,
+    hci, tii, source, country_as_published. With ``harmonise_names`` the two countries renamed
+    between editions (Turkey → Türkiye, The former Yugoslav Republic of Macedonia → North
+    Macedonia) carry their latest name in every edition, so panels have 193 countries throughout."""
+    df = load("egdi")
+    df["country_as_published"] = df["country"]
+    if harmonise_names:
+        df["country"] = df["country"].replace(EGDI_RENAMES)
+    return df
 
 
 # ---------------------------------------------------------------- published

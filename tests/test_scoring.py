@@ -293,7 +293,9 @@ def test_ccid_demo_index_end_to_end_and_rebuild():
     t = r.rebuild(impute="interpolate", treat=True)
     assert len(t.impute_log) == 79 and len(t.treat_log) > 0
     assert (t.treat_log["indicator"] == "INF02").any()  # the planted outlier is treated
-    geo = r.rebuild(aggregation="geometric", impute="median")
-    assert geo.contributions.isna().all().all()
+    with pytest.raises(NormalisationError, match="540000/2019/SEC01"):  # zero counts score 0 under ln(1 + X/X̄)
+        r.rebuild(aggregation="geometric", impute="median")
+    geo = r.rebuild(aggregation="geometric", impute="median", zeros="shift")
+    assert geo.contributions.isna().all().all() and any("shifted" in x for x in geo.log)
     loo = r.rebuild(drop_indicators=["INF02"])
     assert "INF02" not in loo.normalised.columns

@@ -1,0 +1,62 @@
+"""Statistical coherence of an index (OECD/JRC audit; COINr ``get_corr``, ``get_cronbach``, PCA).
+
+For one year of an :class:`~dgkit.index.IndexResult`: Pearson correlations indicator–pillar,
+indicator–index and pillar–index; Cronbach's alpha per pillar,
+``α = k/(k − 1)·(1 − Σ var_j / var(Σ_j x_j))`` (sample variances, complete cases); the share of
+variance explained by the first principal component of each pillar's indicators; flags for
+indicators negatively correlated with their pillar and for redundant pairs (|r| > 0.92).
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+
+from dgkit.stats.result import StatResult
+
+REDUNDANT = 0.92
+
+
+def cronbach_alpha(X: pd.DataFrame) -> float:
+    X = X.dropna()
+    k = X.shape[1]
+    if k < 2:
+        return np.nan
+    return float(k / (k - 1) * (1 - X.var(ddof=1).sum() / X.sum(axis=1).var(ddof=1)))
+
+
+def pc1_share(X: pd.DataFrame) -> float:
+    X = X.dropna()
+    if X.shape[1] < 2:
+        return np.nan
+    vals = np.linalg.eigvalsh(np.corrcoef(X.to_numpy(), rowvar=False))
+    return float(vals.max() / vals.sum())
+
+
+def coherence(result, year: int | None = None) -> StatResult:  # noqa: ANN001
+    y = result.years[-1] if year is None else year
+    Z = result.normalised.xs(y, level="year")
+    P = result.pillars.xs(y, level="year")
+    idx = result.index.xs(y, level="year")
+    fw = result.framework
+    rows = []
+    for p in fw.pillar_codes:
+        mem = fw.members(p)
+        for j in mem:
+            rows.append({"indicator": j, "pillar": p, "r_pillar": Z[j].corr(P[p]), "r_index": Z[j].corr(idx)})
+    ind = pd.DataFrame(rows)
+    ind["negative_with_pillar"] = ind["r_pillar"] < 0
+    pil = pd.DataFrame([{"pillar": p, "k": len(fw.members(p)), "r_index": P[p].corr(idx), "cronbach_alpha": cronbach_alpha(Z[fw.members(p)]),
+                         "pc1_variance_share": pc1_share(Z[fw.members(p)])} for p in fw.pillar_codes])
+    red = []
+    C = Z.corr()
+    for a, b in itertools.combinations(Z.columns, 2):
+        if abs(C.loc[a, b]) > REDUNDANT:
+            red.append({"a": a, "b": b, "r": C.loc[a, b]})
+    redundant = pd.DataFrame(red, columns=["a", "b", "r"])
+    s = (f"coherence {y}: Cronbach's α per pillar {pil['cronbach_alpha'].min():.2f}–{pil['cronbach_alpha'].max():.2f}; "
+         f"{int(ind['negative_with_pillar'].sum())} indicator(s) negatively correlated with their pillar; {len(redundant)} redundant pair(s) (|r| > {REDUNDANT})")
+    return StatResult(ind, s, {"negative": int(ind["negative_with_pillar"].sum()), "redundant": len(redundant)},
+                      {"pillars": pil, "redundant": redundant, "correlation": C})

@@ -1,0 +1,81 @@
+"""Z-scores, 推进率 (advancement rate) and rank mobility across editions (国脉 2023).
+
+Z-score of unit i in edition e: ``z_ie = (x_ie − mean_e)/sd_e`` over that edition's cohort;
+``ddof=0`` (population SD, default) or ``ddof=1`` (sample SD).
+
+**推进率.** 国脉 does not publish its formula (its values: 山东 0.58, 海南 0.53, 青岛 0.85). dgkit
+defines it between consecutive editions e−1 → e of the same cohort:
+
+* ``z_change`` (default): ``z_ie − z_i,e−1`` — the change in standardised position;
+* ``percentile_change``: change in percentile position ``(n − rank)/(n − 1)``, in [−1, 1];
+* ``relative_change``: ``x_ie / x_i,e−1 − 1``.
+
+Units present in only one of the two editions get no rate and are listed in ``extra["missing"]``
+— never silently dropped. :func:`rank_mobility` gives rank changes and Kendall's τ between
+editions.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from dgkit.stats.result import StatResult, fmt_p
+
+METHODS = ("z_change", "percentile_change", "relative_change")
+
+
+def zscores(wide: pd.DataFrame, ddof: int = 0) -> pd.DataFrame:
+    """Z-score per edition (columns = editions, rows = units)."""
+    return (wide - wide.mean()) / wide.std(ddof=ddof)
+
+
+def advancement_rate(wide: pd.DataFrame, method: str = "z_change", ddof: int = 0) -> StatResult:
+    """推进率 between consecutive editions (columns in edition order)."""
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}")
+    eds = list(wide.columns)
+    rows, missing = [], []
+    for a, b in zip(eds, eds[1:]):
+        both = wide[[a, b]].dropna()
+        for u in wide.index:
+            ina, inb = pd.notna(wide.at[u, a]), pd.notna(wide.at[u, b])
+            if ina != inb:
+                missing.append({"unit": u, "from": a, "to": b, "present_in": a if ina else b})
+        if method == "z_change":
+            z = zscores(both, ddof)
+            rate = z[b] - z[a]
+        elif method == "percentile_change":
+            n = len(both)
+            pa = (n - both[a].rank(ascending=False)) / (n - 1)
+            pb = (n - both[b].rank(ascending=False)) / (n - 1)
+            rate = pb - pa
+        else:
+            rate = both[b] / both[a] - 1
+        for u, v in rate.items():
+            rows.append({"unit": u, "from": a, "to": b, "rate": float(v), "method": method})
+    t = pd.DataFrame(rows)
+    last = t[t["to"] == eds[-1]].sort_values("rate", ascending=False)
+    top = last.head(3)
+    s = (f"推进率 ({method}, {eds[-2]}→{eds[-1]}): highest " + ", ".join(f"{r.unit} {r.rate:.2f}" for r in top.itertuples())
+         + (f"; {len({m['unit'] for m in missing})} unit(s) missing in one edition (listed, not dropped)" if missing else ""))
+    return StatResult(t, s, {"top": top["unit"].tolist()}, {"missing": pd.DataFrame(missing, columns=["unit", "from", "to", "present_in"])})
+
+
+def rank_mobility(wide: pd.DataFrame) -> StatResult:
+    """Rank change and Kendall's τ between consecutive editions."""
+    from scipy import stats
+
+    eds = list(wide.columns)
+    ranks = wide.rank(ascending=False, method="min")
+    rows = []
+    for a, b in zip(eds, eds[1:]):
+        both = wide[[a, b]].dropna()
+        tau, p = stats.kendalltau(both[a], both[b])
+        ch = (ranks.loc[both.index, a] - ranks.loc[both.index, b])
+        rows.append({"from": a, "to": b, "n": len(both), "kendall_tau": float(tau), "p": float(p),
+                     "mean_abs_rank_change": float(ch.abs().mean()), "max_rise": float(ch.max()), "max_fall": float(ch.min())})
+    t = pd.DataFrame(rows)
+    r = t.iloc[-1]
+    s = f"rank stability {r['from']}→{r['to']}: Kendall τ = {r['kendall_tau']:.2f}, n = {int(r['n'])}, {fmt_p(r['p'])}; mean |rank change| {r['mean_abs_rank_change']:.1f}"
+    return StatResult(t, s, {"kendall_tau_last": float(r["kendall_tau"])}, {"ranks": ranks})

@@ -1,0 +1,46 @@
+"""Regional structure (CCID 2020 第2章 03, 第3章): totals, shares of the national total, means and
+counts at or above the national mean, per group. 热点地区 overlap (北京 is in 环渤海 and 京津冀), so
+their shares do not add to 100 %; 常规地区 and 四大地带 partition the 31 provinces.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dgkit.stats.result import StatResult
+
+GROUPINGS = {"常规地区": "ccid_region", "四大地带": "ccid_belt", "热点地区": "ccid_hotspots"}
+
+
+def membership(grouping: str) -> pd.DataFrame:
+    """Long table unit_id → group for a CCID grouping (常规地区, 四大地带, 热点地区)."""
+    from dgkit import data
+
+    if grouping in ("热点地区", "ccid_hotspots"):
+        return data.province_hotspots().rename(columns={"hotspot": "group"})[["unit_id", "group"]]
+    col = GROUPINGS.get(grouping, grouping)
+    p = data.provinces(include_corps=False)
+    return p[["unit_id", col]].rename(columns={col: "group"})
+
+
+def regional_structure(scores: pd.Series, grouping: str = "常规地区", members: pd.DataFrame | None = None,
+                       order: list[str] | None = None) -> StatResult:
+    """Per group: n, total, share of the national total (%), mean, SD, n at/above the national mean."""
+    m = members if members is not None else membership(grouping)
+    s = scores.dropna()
+    national_total, national_mean = float(s.sum()), float(s.mean())
+    rows = []
+    for g, sub in m.groupby("group", sort=False):
+        v = s.reindex(sub["unit_id"]).dropna()
+        rows.append({"grouping": grouping, "group": g, "n": len(v), "total": float(v.sum()),
+                     "share_pct": 100 * float(v.sum()) / national_total, "mean": float(v.mean()),
+                     "sd": float(v.std(ddof=0)), "n_at_or_above_national_mean": int((v >= national_mean).sum())})
+    t = pd.DataFrame(rows)
+    if order:
+        t = t.set_index("group").reindex(order).reset_index()
+    t = t.sort_values("total", ascending=False) if not order else t
+    top = t.iloc[0]
+    overlap = abs(t["share_pct"].sum() - 100) > 0.01
+    s_ = (f"{grouping}: {top['group']} leads with a total of {top['total']:.1f} ({top['share_pct']:.1f}% of the national total {national_total:.1f})"
+          + ("; groups overlap, so shares do not add to 100%" if overlap else ""))
+    return StatResult(t, s_, {"national_total": national_total, "national_mean": national_mean})

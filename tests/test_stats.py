@@ -1,0 +1,198 @@
+"""Issue 5: statistics, against hand computations, scipy/statsmodels and the published data."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats as ss
+
+from dgkit import data
+from dgkit.index import build_index
+from dgkit.stats import coherence, concordance, correlation, dispersion, progress, regions
+
+
+@pytest.fixture(scope="module")
+def tsinghua():
+    return data.tsinghua_provinces().set_index("unit_id")
+
+
+def test_correlate_matches_scipy_and_reports_ci(tsinghua):
+    # Tsinghua 2020 with 2019 GDP as first released (what a 2020 report had)
+    g = data.gdp_by_unit(2019, "first_release")
+    r = correlation.correlate(tsinghua["score"], g, label="GDP")
+    t = r.table.set_index("method")
+    x, y = tsinghua["score"], g.reindex(tsinghua.index)
+    assert t.loc["pearson", "r"] == pytest.approx(ss.pearsonr(x, y)[0])
+    assert t.loc["spearman", "r"] == pytest.approx(ss.spearmanr(x, y)[0])
+    assert t.loc["kendall", "r"] == pytest.approx(ss.kendalltau(x, y)[0])
+    assert t.loc["pearson", "r"] == pytest.approx(0.558, abs=0.001)
+    z, se = np.arctanh(0.558029), 1 / np.sqrt(28)
+    assert t.loc["pearson", "ci_low"] == pytest.approx(np.tanh(z - 1.959964 * se), abs=1e-4)
+    assert r.sentence.startswith("GDP: R = 0.56") and "n = 31, p < 0.01" in r.sentence
+
+
+def test_vintage_matters_but_little(tsinghua):
+    first = correlation.correlate(tsinghua["score"], data.gdp_by_unit(2019, "first_release")).facts["pearson_r"]
+    revised = correlation.correlate(tsinghua["score"], data.gdp_by_unit(2019, "revised")).facts["pearson_r"]
+    assert first != revised and abs(first - revised) < 0.01
+
+
+def test_ols_on_log_gdp_matches_statsmodels_and_names_outliers(tsinghua):
+    import statsmodels.api as sm
+
+    g = data.gdp_by_unit(2019, "first_release")
+    r = correlation.fit_log_gdp(tsinghua["score"], g, tsinghua["province"])
+    m = sm.OLS(tsinghua["score"], sm.add_constant(np.log(g.reindex(tsinghua.index)))).fit()
+    assert r.facts["r2"] == pytest.approx(m.rsquared) and r.facts["slope"] == pytest.approx(m.params.iloc[1])
+    assert r.facts["above"][0] == "上海" and "新疆" in r.facts["below"]
+
+
+def test_economy_table_has_levels_logs_per_capita_and_ranks(tsinghua):
+    pop = data.population().query("year == 2019").set_index("unit_id")["population"]
+    r = correlation.economy(tsinghua["score"], data.gdp_by_unit(2019, "first_release"), pop)
+    assert set(r.table["label"]) == {"GDP", "ln GDP", "GDP per capita", "rank vs GDP rank"}
+    rank_r = r.table.query("label == 'rank vs GDP rank'")["r"].iat[0]
+    spear = r.table.query("label == 'GDP' and method == 'spearman'")["r"].iat[0]
+    assert rank_r == pytest.approx(spear)  # Pearson of ranks = Spearman
+
+
+def test_tsinghua_vs_cpsc_agree(tsinghua):
+    c = data.cpsc_2019().set_index("unit_id")["overall_index"]
+    r = concordance.rank_concordance({"Tsinghua 2020": tsinghua["score"], "中央党校 2019": c})
+    row = r.table.iloc[0]
+    assert row["n"] == 31 and row["spearman"] == pytest.approx(ss.spearmanr(tsinghua["score"], c.reindex(tsinghua.index))[0])
+    assert row["spearman"] > 0.6
+
+
+# ------------------------------------------------------------------ findings the seeds state
+def test_tsinghua_findings_hold_in_the_published_scores(tsinghua):
+    belts = data.provinces().set_index("unit_id")["ccid_belt"]
+    lead = tsinghua[tsinghua["tier_kit"] == "引领型"].index
+    assert set(belts[lead]) == {"东部"}  # 引领型省份全部位于东部
+    r = regions.regional_structure(tsinghua["score"], "四大地带").table.set_index("group")
+    assert r.loc["中部", "sd"] < r.loc["东部", "sd"] < r.loc["西部", "sd"]  # 中部差异不显著, 西部两极分化
+    west = tsinghua.loc[belts[belts == "西部"].index, "rank_printed"]
+    assert west.min() <= 7 and west.max() == 31  # 四川/贵州 near the top, others at the bottom
+
+
+# ------------------------------------------------------------------ Z-scores and 推进率 on EGDI
+@pytest.fixture(scope="module")
+def egdi_wide():
+    e = data.egdi()
+    return e.pivot(index="country", columns="survey_year", values="egdi")
+
+
+def test_egdi_zscores_and_advancement(egdi_wide):
+    z = progress.zscores(egdi_wide)
+    assert np.allclose(z.mean(), 0) and np.allclose(z.std(ddof=0), 1)
+    r = progress.advancement_rate(egdi_wide)
+    china = r.table.query("unit == 'China'").set_index("to")["rate"]
+    expect = z.loc["China", 2024] - z.loc["China", 2022]
+    assert china[2024] == pytest.approx(expect)
+    assert set(r.table["to"]) == {2020, 2022, 2024} and len(r.table) == 3 * 193
+    rel = progress.advancement_rate(egdi_wide, "relative_change").table.query("unit == 'China' and to == 2020")["rate"].iat[0]
+    assert rel == pytest.approx(egdi_wide.loc["China", 2020] / egdi_wide.loc["China", 2018] - 1)
+    pct = progress.advancement_rate(egdi_wide, "percentile_change").table["rate"]
+    assert pct.between(-1, 1).all()
+
+
+def test_units_missing_in_an_edition_are_reported(egdi_wide):
+    w = egdi_wide.copy()
+    w.loc["China", 2022] = np.nan
+    r = progress.advancement_rate(w)
+    miss = r.extra["missing"]
+    assert set(miss["unit"]) == {"China"} and len(miss) == 2
+    assert "missing in one edition" in r.sentence
+
+
+def test_renamed_countries_are_harmonised_or_reported():
+    raw = data.egdi(harmonise_names=False).pivot(index="country", columns="survey_year", values="egdi")
+    miss = progress.advancement_rate(raw).extra["missing"]
+    assert {"Turkey", "Türkiye", "North Macedonia", "The former Yugoslav Republic of Macedonia"} == set(miss["unit"])
+
+
+def test_rank_mobility(egdi_wide):
+    r = progress.rank_mobility(egdi_wide)
+    assert r.table["kendall_tau"].between(0.7, 1).all()
+    a = egdi_wide[[2022, 2024]].dropna()
+    assert r.table.iloc[-1]["kendall_tau"] == pytest.approx(ss.kendalltau(a[2022], a[2024])[0])
+
+
+# ------------------------------------------------------------------ dispersion
+def test_dispersion_hand_computation():
+    x = pd.Series([1.0, 2.0, 3.0, 4.0])
+    d = dispersion.describe(x, ddof=0, threshold=1).facts
+    assert d["sd"] == pytest.approx(np.sqrt(1.25)) and d["sd_exceeds_threshold"]
+    assert dispersion.describe(x, ddof=1).facts["sd"] == pytest.approx(np.sqrt(5 / 3))
+    # Gini: Σ|xi − xj| = 20 over ordered pairs; 20 / (2·16·2.5) = 0.25
+    assert dispersion.gini(x) == pytest.approx(0.25)
+    assert dispersion.theil(x) == pytest.approx(np.mean((x / 2.5) * np.log(x / 2.5)))
+
+
+def test_theil_decomposition_adds_up_and_matches_pysal(tsinghua):
+    belts = data.provinces().set_index("unit_id")["ccid_belt"]
+    r = dispersion.theil_decomposition(tsinghua["score"], belts.reindex(tsinghua.index), check_with_pysal=True)
+    f = r.facts
+    assert f["between"] + f["within"] == pytest.approx(f["theil"])
+    assert f["between"] == pytest.approx(f["pysal_between"]) and f["within"] == pytest.approx(f["pysal_within"])
+
+
+def test_sigma_and_beta_convergence_on_egdi(egdi_wide):
+    s = dispersion.sigma_convergence(egdi_wide)
+    assert list(s.table["edition"]) == [2018, 2020, 2022, 2024]
+    b = dispersion.beta_convergence(egdi_wide[2018], egdi_wide[2024], years=6)
+    assert b.facts["beta"] < 0  # lower scorers grew faster
+
+
+# ------------------------------------------------------------------ regions
+def test_regional_structure_partitions_and_overlaps(tsinghua):
+    r = regions.regional_structure(tsinghua["score"], "常规地区").table
+    assert r["n"].sum() == 31 and r["share_pct"].sum() == pytest.approx(100)
+    assert r["total"].sum() == pytest.approx(tsinghua["score"].sum())
+    h = regions.regional_structure(tsinghua["score"], "热点地区")
+    assert h.table["n"].sum() == 20 and "overlap" in h.sentence
+    east = tsinghua.loc[data.provinces().query("ccid_belt == '东部'")["unit_id"], "score"]
+    b = regions.regional_structure(tsinghua["score"], "四大地带").table.set_index("group")
+    assert b.loc["东部", "mean"] == pytest.approx(east.mean())
+    assert b.loc["东部", "n_at_or_above_national_mean"] == int((east >= tsinghua["score"].mean()).sum())
+
+
+# ------------------------------------------------------------------ concordance
+def test_kendalls_w_hand_cases():
+    perfect = pd.DataFrame({"a": [3.0, 2, 1], "b": [30.0, 20, 10], "c": [0.3, 0.2, 0.1]})
+    assert concordance.kendalls_w(perfect).facts["W"] == pytest.approx(1)
+    opposite = pd.DataFrame({"a": [1.0, 2, 3, 4], "b": [4.0, 3, 2, 1]})
+    assert concordance.kendalls_w(opposite).facts["W"] == pytest.approx(0)
+
+
+def test_weighted_kappa_matches_sklearn():
+    from sklearn.metrics import cohen_kappa_score
+
+    cats = ["优秀", "良好", "发展", "起步"]
+    a = pd.Series(["优秀", "良好", "良好", "发展", "起步", "发展", "优秀", "起步"])
+    b = pd.Series(["优秀", "发展", "良好", "发展", "发展", "起步", "良好", "起步"])
+    for w in ("linear", "quadratic"):
+        k = concordance.weighted_kappa(a, b, cats, w).facts["kappa"]
+        assert k == pytest.approx(cohen_kappa_score(a, b, labels=cats, weights=w))
+
+
+def test_cstc_grades_against_cpsc_groups():
+    cstc = data.cstc_grades("province").set_index("unit_id")["grade"]
+    cpsc = data.cpsc_2019().set_index("unit_id")["overall_index"]
+    banded = pd.cut(cpsc, [-np.inf, 60, 75, 85, 95, np.inf], right=False, labels=["起步", "发展", "良好", "优秀", "卓越"]).astype(object)
+    r = concordance.weighted_kappa(cstc, banded, ["卓越", "优秀", "良好", "发展", "起步"])
+    assert r.facts["n"] == 31 and -1 <= r.facts["kappa"] <= 1
+
+
+# ------------------------------------------------------------------ coherence
+def test_cronbach_alpha_hand_computation():
+    X = pd.DataFrame({"a": [1.0, 2, 3, 4], "b": [2.0, 3, 4, 5], "c": [1.0, 3, 2, 4]})
+    k = 3
+    expect = k / (k - 1) * (1 - X.var(ddof=1).sum() / X.sum(axis=1).var(ddof=1))
+    assert coherence.cronbach_alpha(X) == pytest.approx(expect)
+
+
+def test_coherence_of_the_demo_index():
+    r = build_index(data.demo_panel())
+    c = coherence.coherence(r, 2023)
+    assert len(c.table) == 34 and set(c.extra["pillars"]["pillar"]) == {"INF", "SEC", "SRV", "APP", "DAT"}
+    assert c.extra["pillars"]["pc1_variance_share"].between(0, 1).all()
