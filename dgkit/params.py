@@ -1,11 +1,67 @@
-"""Safe YAML loading and (later) params validation."""
+"""Edition params: safe YAML loading and validation against a schema, before any notebook runs.
+
+One YAML per edition in ``params/``. Unknown keys are errors that suggest the nearest valid key;
+wrong types name the key and the expected type; an ``out`` folder must stay inside the project's
+``reports/`` folder; data paths must exist. YAML is read with ``yaml.safe_load`` only.
+"""
 
 from __future__ import annotations
 
+import difflib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from dgkit.errors import ParamsError
+
+CHAPTERS = {
+    1: "01_index_construction",
+    2: "02_ranking",
+    3: "03_tiers",
+    4: "04_pillars",
+    5: "05_regions",
+    6: "06_economy",
+    7: "07_progress",
+    8: "08_dispersion",
+    9: "09_cities",
+    10: "10_robustness",
+    11: "11_international",
+}
+
+# key -> type, or a nested schema (dict), or a list item schema ([dict])
+_TIER_SCHEME = {"name": str, "scheme": str, "thresholds": list, "cuts": list, "k": int, "labels": list, "published": str, "by": str}
+SCHEMA: dict[str, Any] = {
+    "edition": str,
+    "title": str,
+    "description": str,
+    "lang": str,
+    "quick": bool,
+    "seed": int,
+    "out": str,
+    "figure_formats": list,
+    "chapters": list,
+    "jobs": int,
+    "index": {"framework": str, "data": str, "year": int, "years": list, "options": dict, "unit_level": str},
+    "scores": {"source": str, "label": str, "year": int, "synthetic": bool},
+    "gdp": {"year": int, "vintage": str},
+    "tiers": [_TIER_SCHEME],
+    "regions": {"groupings": list},
+    "dispersion": {"ddof": int, "threshold": (int, float)},
+    "progress": {"panel": str, "method": str, "editions": list, "ddof": int, "top": int},
+    "cities": {"enabled": bool},
+    "robustness": {"indices": list, "mc_draws": int, "sobol_n": int},
+    "international": {"editions": list, "focus": str},
+    "pillars": {"top_n": int},
+}
+REQUIRED = ("edition",)
+ENUMS = {
+    ("lang",): ("zh", "en"),
+    ("scores", "source"): ("tsinghua_2020", "demo_index", "cpsc_2019"),
+    ("gdp", "vintage"): ("first_release", "revised"),
+    ("progress", "method"): ("z_change", "percentile_change", "relative_change"),
+    ("progress", "panel"): ("egdi", "demo"),
+}
+TYPE_NAMES = {str: "text", bool: "true/false", int: "a whole number", list: "a list", dict: "a mapping", float: "a number"}
 
 
 def safe_load_yaml(path: str | Path) -> Any:
@@ -13,6 +69,8 @@ def safe_load_yaml(path: str | Path) -> Any:
     import yaml
 
     p = Path(path)
+    if not p.exists():
+        raise ParamsError("file not found", file=str(p))
     try:
         with open(p, encoding="utf-8") as fh:
             return yaml.safe_load(fh)
@@ -26,3 +84,104 @@ def safe_load_yaml(path: str | Path) -> Any:
         mark = getattr(exc, "problem_mark", None)
         raise ParamsError(f"invalid YAML: {getattr(exc, 'problem', exc)}", file=str(p),
                           row=(mark.line + 1) if mark else None) from None
+
+
+def _check(d: Any, schema: dict[str, Any], where: tuple[str, ...], file: str) -> None:
+    if not isinstance(d, dict):
+        raise ParamsError(f"'{'.'.join(where) or 'params'}' must be a mapping", file=file, got=type(d).__name__)
+    for k, v in d.items():
+        key = ".".join((*where, str(k)))
+        if k not in schema:
+            close = difflib.get_close_matches(str(k), list(schema), n=1, cutoff=0.5)
+            raise ParamsError(f"unknown key '{key}'", file=file, column=key, expected="one of " + ", ".join(schema),
+                              suggestion=[".".join((*where, c)) for c in close] or None)
+        spec = schema[k]
+        if isinstance(spec, dict):
+            _check(v, spec, (*where, str(k)), file)
+        elif isinstance(spec, list):
+            if not isinstance(v, list):
+                raise ParamsError(f"'{key}' must be a list", file=file, column=key, got=v)
+            for i, item in enumerate(v):
+                _check(item, spec[0], (*where, f"{k}[{i}]"), file)
+        else:
+            types = spec if isinstance(spec, tuple) else (spec,)
+            ok = isinstance(v, types) and not (bool not in types and isinstance(v, bool))
+            if not ok:
+                want = " or ".join(TYPE_NAMES.get(t, t.__name__) for t in types)
+                raise ParamsError(f"wrong type for '{key}'", file=file, column=key, expected=want, got=v)
+        enum = ENUMS.get((*where, str(k)))
+        if enum and v not in enum:
+            raise ParamsError(f"invalid value for '{key}'", file=file, column=key, expected=" / ".join(enum), got=v,
+                              suggestion=difflib.get_close_matches(str(v), enum, n=1) or None)
+
+
+@dataclass
+class Params:
+    """Validated params of one edition (``raw`` is the YAML mapping, ``path`` its file)."""
+
+    raw: dict[str, Any]
+    path: Path
+
+    @property
+    def edition(self) -> str:
+        return str(self.raw["edition"])
+
+    @property
+    def lang(self) -> str:
+        return self.raw.get("lang", "zh")
+
+    @property
+    def quick(self) -> bool:
+        return bool(self.raw.get("quick", False))
+
+    def get(self, dotted: str, default: Any = None) -> Any:
+        cur: Any = self.raw
+        for part in dotted.split("."):
+            if not isinstance(cur, dict) or part not in cur:
+                return default
+            cur = cur[part]
+        return cur
+
+    def chapters(self) -> list[str]:
+        chs = self.raw.get("chapters") or list(CHAPTERS)
+        return [CHAPTERS[c] if isinstance(c, int) else str(c) for c in chs]
+
+
+def validate_params(d: Any, file: str, root: Path | None = None) -> None:
+    """Raise ParamsError for anything wrong in a params mapping (see module docstring)."""
+    from dgkit import paths
+
+    _check(d, SCHEMA, (), file)
+    for k in REQUIRED:
+        if k not in d:
+            raise ParamsError(f"missing required key '{k}'", file=file, column=k)
+    root = root or paths.project_root()
+    out = d.get("out")
+    if out is not None:
+        reports = (root / "reports").resolve()
+        target = (root / out).resolve()
+        if target != reports and reports not in target.parents:
+            raise ParamsError("output folder outside the project's report folder", file=file, column="out",
+                              expected=f"a folder inside {reports}", got=out)
+    for c in d.get("chapters") or []:
+        if not (isinstance(c, int) and c in CHAPTERS) and c not in CHAPTERS.values():
+            raise ParamsError("unknown chapter", file=file, column="chapters", got=c,
+                              expected=", ".join(f"{k} ({v})" for k, v in CHAPTERS.items()))
+    data = (d.get("index") or {}).get("data")
+    if data and data != "demo" and not (root / data).exists():
+        raise ParamsError("edition without data: the indicator file does not exist", file=file, column="index.data", got=data)
+    for f in d.get("figure_formats") or []:
+        if f not in ("png", "pdf", "svg"):
+            raise ParamsError("unsupported figure format", file=file, column="figure_formats", expected="png, pdf or svg", got=f)
+
+
+def load_params(path: str | Path) -> Params:
+    """Load and validate an edition's params file."""
+    from dgkit import paths
+
+    p = Path(path)
+    if not p.is_absolute() and not p.exists():
+        p = paths.project_root() / p
+    d = safe_load_yaml(p)
+    validate_params(d, str(p))
+    return Params(d, p.resolve())

@@ -1,0 +1,227 @@
+"""The kit's figures. Each function returns a matplotlib Figure; labels follow ``lang`` (zh/en).
+
+* :func:`ranking_bar` — ranking, optionally stacked by component (Tsinghua 图 3-1), with the mean;
+* :func:`tile_map` — a tile-grid map of the provinces (no geodata needed), numeric or categorical;
+* :func:`radar` — radar chart of pillar profiles (CCID 雷达图);
+* :func:`labelled_scatter` — index vs an economic variable with the OLS line and labels;
+* :func:`group_strip` — scores by group (regions, city types);
+* :func:`heatmap` — a correlation/concordance matrix;
+* :func:`rank_intervals` — Monte Carlo rank intervals sorted by nominal rank;
+* :func:`bars` — a simple horizontal bar chart (Sobol indices, weights).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from dgkit.plotting.style import use_style
+
+# Tile grid (row, col) of the 31 provinces and 兵团, rows top to bottom, roughly geographic.
+TILES: dict[str, tuple[int, int]] = {
+    "230000": (0, 7), "650000": (1, 1), "XJBT": (1, 0), "150000": (1, 5), "110000": (1, 6), "220000": (1, 7),
+    "620000": (2, 2), "640000": (2, 3), "140000": (2, 4), "130000": (2, 5), "120000": (2, 6), "210000": (2, 7),
+    "630000": (3, 1), "610000": (3, 3), "410000": (3, 4), "370000": (3, 5), "320000": (3, 6),
+    "540000": (4, 0), "510000": (4, 2), "500000": (4, 3), "420000": (4, 4), "340000": (4, 5), "310000": (4, 6),
+    "530000": (5, 2), "520000": (5, 3), "430000": (5, 4), "360000": (5, 5), "330000": (5, 6),
+    "450000": (6, 3), "440000": (6, 4), "350000": (6, 5), "460000": (7, 4),
+}
+
+
+def _plt():
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _names(units: Sequence[str], names: Mapping[str, str] | pd.Series | None) -> list[str]:
+    if names is None:
+        return [str(u) for u in units]
+    return [str(names.get(u, u)) for u in units]
+
+
+def ranking_bar(scores: pd.Series, names=None, components: pd.DataFrame | None = None, lang: str = "zh",
+                title: str | None = None, mean_line: bool = True, synthetic: bool = False):
+    """Horizontal ranking bars, stacked by ``components`` (columns) when given."""
+    use_style(lang)
+    plt = _plt()
+    s = scores.dropna().sort_values()
+    fig, ax = plt.subplots(figsize=(7, max(4, 0.22 * len(s))))
+    labels = _names(list(s.index), names)
+    if components is not None:
+        left = np.zeros(len(s))
+        comp = components.reindex(s.index)
+        for c in comp.columns:
+            ax.barh(labels, comp[c].to_numpy(), left=left, label=str(c))
+            left += comp[c].fillna(0).to_numpy()
+        ax.legend(loc="lower right", fontsize=8, frameon=False)
+    else:
+        ax.barh(labels, s.to_numpy(), color="#3b6ea5")
+    if mean_line:
+        m = s.mean()
+        ax.axvline(m, color="#c0392b", lw=1, ls="--")
+        ax.text(m, len(s) - 0.5, (" 平均 " if lang == "zh" else " mean ") + f"{m:.1f}", color="#c0392b", fontsize=8, va="top")
+    ax.set_xlabel("得分" if lang == "zh" else "score")
+    ax.tick_params(axis="y", labelsize=8)
+    _title(ax, title, synthetic, lang)
+    return fig
+
+
+def _title(ax, title: str | None, synthetic: bool, lang: str) -> None:
+    t = title or ""
+    if synthetic:
+        t = ("【合成数据 SYNTHETIC】" if lang == "zh" else "[SYNTHETIC] ") + t
+    if t:
+        ax.set_title(t, fontsize=11)
+
+
+def tile_map(values: pd.Series, names=None, lang: str = "zh", title: str | None = None, categorical: bool | None = None,
+             order: Sequence[str] | None = None, cmap: str = "YlGnBu", synthetic: bool = False):
+    """Tile-grid map: one square per province at TILES; colour by value (numeric) or category."""
+    use_style(lang)
+    plt = _plt()
+    import matplotlib as mpl
+    from matplotlib.patches import Patch
+
+    v = values.dropna()
+    categorical = (not pd.api.types.is_numeric_dtype(v)) if categorical is None else categorical
+    fig, ax = plt.subplots(figsize=(7.5, 6.5))
+    if categorical:
+        cats = list(order) if order else sorted(v.unique().tolist())
+        pal = mpl.colormaps[cmap if cmap != "YlGnBu" else "RdYlGn_r"].resampled(max(len(cats), 2))
+        colours = {c: pal(i / max(len(cats) - 1, 1)) for i, c in enumerate(cats)}
+        colour_of = lambda x: colours.get(x, "#dddddd")  # noqa: E731
+    else:
+        norm = mpl.colors.Normalize(vmin=float(v.min()), vmax=float(v.max()))
+        cm = mpl.colormaps[cmap]
+        colour_of = lambda x: cm(norm(x))  # noqa: E731
+    for uid, (r, c) in TILES.items():
+        if uid == "XJBT" and uid not in v.index:
+            continue
+        val = v.get(uid, np.nan)
+        face = "#eeeeee" if (not categorical and pd.isna(val)) or (categorical and uid not in v.index) else colour_of(val)
+        ax.add_patch(mpl.patches.FancyBboxPatch((c, -r), 0.92, 0.92, boxstyle="round,pad=0.02", fc=face, ec="white"))
+        label = _names([uid], names)[0]
+        txt = label if categorical or pd.isna(val) else f"{label}\n{val:.1f}"
+        lum = np.dot(mpl.colors.to_rgb(face), [0.299, 0.587, 0.114])
+        ax.text(c + 0.46, -r + 0.46, txt, ha="center", va="center", fontsize=7.5, color="black" if lum > 0.55 else "white")
+    ax.set_xlim(-0.2, 8.2)
+    ax.set_ylim(-7.2, 1.1)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    if categorical:
+        ax.legend(handles=[Patch(color=colours[c], label=str(c)) for c in cats], loc="lower left", fontsize=8, frameon=False)
+    else:
+        fig.colorbar(mpl.cm.ScalarMappable(norm=norm, cmap=cm), ax=ax, shrink=0.5)
+    _title(ax, title, synthetic, lang)
+    return fig
+
+
+def radar(profiles: pd.DataFrame, lang: str = "zh", title: str | None = None, synthetic: bool = False, ylim: tuple[float, float] | None = None):
+    """Radar chart: rows = series (units or regions), columns = axes (pillars)."""
+    use_style(lang)
+    plt = _plt()
+    axes_labels = [str(c) for c in profiles.columns]
+    n = len(axes_labels)
+    ang = np.linspace(0, 2 * np.pi, n, endpoint=False).tolist()
+    fig = plt.figure(figsize=(5.5, 5.5))
+    ax = fig.add_subplot(111, polar=True)
+    for name, row in profiles.iterrows():
+        vals = row.to_numpy(dtype=float).tolist()
+        ax.plot(ang + ang[:1], vals + vals[:1], lw=1.5, label=str(name))
+        ax.fill(ang + ang[:1], vals + vals[:1], alpha=0.08)
+    ax.set_xticks(ang)
+    ax.set_xticklabels(axes_labels, fontsize=9)
+    if ylim:
+        ax.set_ylim(*ylim)
+    ax.legend(loc="upper right", bbox_to_anchor=(1.25, 1.1), fontsize=8, frameon=False)
+    _title(ax, title, synthetic, lang)
+    return fig
+
+
+def labelled_scatter(x: pd.Series, y: pd.Series, names=None, lang: str = "zh", xlabel: str = "", ylabel: str = "",
+                     title: str | None = None, fit: bool = True, logx: bool = False, synthetic: bool = False):
+    use_style(lang)
+    plt = _plt()
+    df = pd.concat([x.rename("x"), y.rename("y")], axis=1).dropna()
+    fig, ax = plt.subplots(figsize=(7, 5))
+    ax.scatter(df["x"], df["y"], s=18, color="#3b6ea5")
+    for u, r in df.iterrows():
+        ax.annotate(_names([u], names)[0], (r["x"], r["y"]), fontsize=7, xytext=(2, 2), textcoords="offset points")
+    if fit and len(df) > 2:
+        xx = np.log(df["x"]) if logx else df["x"]
+        b, a = np.polyfit(xx, df["y"], 1)
+        grid = np.linspace(xx.min(), xx.max(), 50)
+        ax.plot(np.exp(grid) if logx else grid, a + b * grid, color="#c0392b", lw=1)
+    if logx:
+        ax.set_xscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    _title(ax, title, synthetic, lang)
+    return fig
+
+
+def group_strip(scores: pd.Series, groups: pd.Series, lang: str = "zh", title: str | None = None, synthetic: bool = False):
+    use_style(lang)
+    plt = _plt()
+    import seaborn as sns
+
+    df = pd.DataFrame({"score": scores, "group": groups.reindex(scores.index)}).dropna()
+    order = df.groupby("group")["score"].mean().sort_values(ascending=False).index.tolist()
+    fig, ax = plt.subplots(figsize=(7, 4))
+    sns.boxplot(data=df, x="group", y="score", order=order, ax=ax, color="#dfe8f3", fliersize=0)
+    sns.stripplot(data=df, x="group", y="score", order=order, ax=ax, color="#3b6ea5", size=4, jitter=0.15)
+    ax.set_xlabel("")
+    ax.set_ylabel("得分" if lang == "zh" else "score")
+    _title(ax, title, synthetic, lang)
+    return fig
+
+
+def heatmap(matrix: pd.DataFrame, lang: str = "zh", title: str | None = None, vmin: float = -1, vmax: float = 1, synthetic: bool = False):
+    use_style(lang)
+    plt = _plt()
+    import seaborn as sns
+
+    fig, ax = plt.subplots(figsize=(1.2 + 0.9 * len(matrix), 0.9 + 0.8 * len(matrix)))
+    sns.heatmap(matrix.astype(float), annot=True, fmt=".2f", vmin=vmin, vmax=vmax, cmap="RdBu_r", ax=ax, cbar=False)
+    _title(ax, title, synthetic, lang)
+    return fig
+
+
+def rank_intervals(table: pd.DataFrame, names=None, lang: str = "zh", title: str | None = None, synthetic: bool = False):
+    """``table`` with columns nominal, median, q05, q95 (ranks) indexed by unit; sorted by nominal rank."""
+    use_style(lang)
+    plt = _plt()
+    t = table.sort_values("nominal")
+    fig, ax = plt.subplots(figsize=(7, max(4, 0.22 * len(t))))
+    y = np.arange(len(t))
+    ax.hlines(y, t["q05"], t["q95"], color="#9bb7d4", lw=4)
+    ax.plot(t["median"], y, "o", color="#3b6ea5", ms=4, label="中位数" if lang == "zh" else "median")
+    ax.plot(t["nominal"], y, "x", color="#c0392b", ms=5, label="名义排名" if lang == "zh" else "nominal")
+    ax.set_yticks(y)
+    ax.set_yticklabels(_names(list(t.index), names), fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("排名 (5%–95% 区间)" if lang == "zh" else "rank (5–95 % interval)")
+    ax.legend(fontsize=8, frameon=False)
+    _title(ax, title, synthetic, lang)
+    return fig
+
+
+def bars(values: pd.Series, lang: str = "zh", title: str | None = None, xlabel: str = "", err: pd.DataFrame | None = None, synthetic: bool = False):
+    use_style(lang)
+    plt = _plt()
+    v = values.sort_values()
+    fig, ax = plt.subplots(figsize=(6, max(2.5, 0.3 * len(v))))
+    xerr = None
+    if err is not None:
+        e = err.reindex(v.index)
+        xerr = np.vstack([(v - e.iloc[:, 0]).clip(lower=0).to_numpy(), (e.iloc[:, 1] - v).clip(lower=0).to_numpy()])
+    ax.barh([str(i) for i in v.index], v.to_numpy(), xerr=xerr, color="#3b6ea5")
+    ax.set_xlabel(xlabel)
+    _title(ax, title, synthetic, lang)
+    return fig

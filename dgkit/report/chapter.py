@@ -1,0 +1,195 @@
+"""What a chapter notebook uses: its params, its data, and recorders for figures, tables, facts.
+
+A notebook does ``ch = Chapter.open(params_path, "02_ranking", out_dir)``; the runner passes an
+``out_dir`` in its staging folder. Opened by hand in JupyterLab (``out_dir=None``) the outputs go
+to ``reports/.lab/<edition>/`` so that exploring never touches a finished report.
+
+Every output of a build on SYNTHETIC data says so: figure titles, table captions, fact sentences.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from dgkit import paths
+from dgkit.params import Params, load_params
+from dgkit.report.files import atomic_write_bytes, atomic_write_text
+
+SYNTH_TAG = {"zh": "【合成数据 SYNTHETIC】", "en": "[SYNTHETIC] "}
+
+
+def _clean(v: Any) -> Any:
+    """JSON-safe, rounded, deterministic values."""
+    if isinstance(v, float | np.floating):
+        return None if not np.isfinite(v) else round(float(v), 6)
+    if isinstance(v, np.integer):
+        return int(v)
+    if isinstance(v, np.bool_):
+        return bool(v)
+    if isinstance(v, dict):
+        return {str(k): _clean(x) for k, x in v.items()}
+    if isinstance(v, list | tuple):
+        return [_clean(x) for x in v]
+    return v
+
+
+class Chapter:
+    """Params, data accessors and output recorders of one chapter run."""
+
+    def __init__(self, params: Params, name: str, out_dir: Path, quick: bool = False) -> None:
+        self.params = params
+        self.name = name
+        self.out = out_dir
+        self.quick = quick or params.quick
+        self.lang = params.lang
+        for sub in ("figures", "tables", "facts"):
+            (self.out / sub).mkdir(parents=True, exist_ok=True)
+        self._facts: dict[str, Any] = {}
+        self._tables: list[str] = []
+
+    @classmethod
+    def open(cls, params_path: str | Path, name: str, out_dir: str | Path | None = None, quick: bool = False) -> Chapter:
+        p = load_params(params_path)
+        out = Path(out_dir) if out_dir else paths.reports_dir() / ".lab" / p.edition
+        return cls(p, name, out, quick)
+
+    # ------------------------------------------------------------ language
+    def t(self, zh: str, en: str) -> str:
+        return zh if self.lang == "zh" else en
+
+    @property
+    def synthetic(self) -> bool:
+        return bool(self.params.get("scores.synthetic", False)) or self.params.get("scores.source") == "demo_index"
+
+    @property
+    def index_synthetic(self) -> bool:
+        return self.params.get("index.data", "demo") == "demo"
+
+    def mark(self, text: str, synthetic: bool | None = None) -> str:
+        syn = self.synthetic if synthetic is None else synthetic
+        return (SYNTH_TAG[self.lang] + text) if syn else text
+
+    # ------------------------------------------------------------ data
+    @functools.cached_property
+    def build(self):  # noqa: ANN201
+        """The index of chapter 1 (CCID method by default) built from the params."""
+        from dgkit import data
+        from dgkit.index import build_index
+        from dgkit.readers import read_indicators
+
+        src = self.params.get("index.data", "demo")
+        fw = self.params.get("index.framework", "ccid_2020")
+        if src == "demo":
+            d = data.demo_panel()
+            years = self.params.get("index.years") or [self.params.get("index.year")]
+            d = d[d["year"].isin(years)]
+            d.attrs["synthetic"] = True
+        else:
+            d = read_indicators(paths.project_root() / src, framework=fw, unit_level=self.params.get("index.unit_level", "province"))
+        return build_index(d, fw, **(self.params.get("index.options") or {}))
+
+    @property
+    def year(self) -> int:
+        return int(self.params.get("scores.year") or self.params.get("index.year"))
+
+    @functools.cached_property
+    def scores(self) -> pd.Series:
+        """The index analysed in chapters 2-8, by unit_id."""
+        from dgkit import data
+
+        src = self.params.get("scores.source", "tsinghua_2020")
+        if src == "tsinghua_2020":
+            return data.tsinghua_provinces().set_index("unit_id")["score"].rename("score")
+        if src == "cpsc_2019":
+            return data.cpsc_2019().set_index("unit_id")["overall_index"].dropna().rename("score")
+        b = self.build
+        return b.index.xs(int(self.params.get("index.year")), level="year").rename("score")
+
+    @functools.cached_property
+    def components(self) -> pd.DataFrame | None:
+        """Pillar scores of the analysed index when it is built here (None for published scores)."""
+        if self.params.get("scores.source") != "demo_index":
+            return None
+        b = self.build
+        P = b.pillars.xs(int(self.params.get("index.year")), level="year")
+        w = b.pillar_weights
+        comp = P.mul(w, axis=1)
+        comp.columns = [b.framework.label(c, self.lang) for c in comp.columns]
+        return comp
+
+    @functools.cached_property
+    def names(self) -> pd.Series:
+        from dgkit import data
+
+        p = data.provinces()
+        return p.set_index("unit_id")["name_short" if self.lang == "zh" else "name_en"]
+
+    def gdp(self) -> pd.Series:
+        from dgkit import data
+
+        return data.gdp_by_unit(int(self.params.get("gdp.year", 2019)), self.params.get("gdp.vintage", "revised"))
+
+    def population(self) -> pd.Series:
+        from dgkit import data
+
+        y = int(self.params.get("gdp.year", 2019))
+        return data.population().query("year == @y").set_index("unit_id")["population"]
+
+    def scores_label(self) -> str:
+        return self.mark(self.params.get("scores.label", "index"))
+
+    def scores_source(self) -> str:
+        src = self.params.get("scores.source")
+        return {"tsinghua_2020": "001_704c0132a6179eba.txt (Tsinghua CDG 2020) 表3-1",
+                "cpsc_2019": "shared/reference-data dgov_cpsc_online_service_capability_2019.csv",
+                "demo_index": "SYNTHETIC demo panel (dgkit/demo.py) × CCID 2020 method"}.get(src, str(src))
+
+    # ------------------------------------------------------------ outputs
+    def figure(self, fig, name: str, caption: str = ""):  # noqa: ANN001, ANN201
+        """Save a figure in every requested format (PNG at 300 dpi); return it for display."""
+        formats = self.params.get("figure_formats") or ["png", "pdf"]
+        meta = {"png": {"Software": None}, "pdf": {"Creator": None, "Producer": None, "CreationDate": None}, "svg": {"Date": None, "Creator": None}}
+        for f in formats:
+            fig.savefig(self.out / "figures" / f"{self.name}__{name}.{f}", dpi=300, metadata=meta.get(f))
+        if caption:
+            self._facts.setdefault("_figures", {})[name] = caption
+        return fig
+
+    def table(self, df: pd.DataFrame, name: str, caption: str = "", source: str = "", index: bool = False, decimals: int = 2) -> pd.DataFrame:
+        """Save a table as CSV and LaTeX (booktabs); the source goes in the caption and the CSV footer."""
+        out = df.copy()
+        num = out.select_dtypes("number").columns
+        out[num] = out[num].round(decimals)
+        base = self.out / "tables" / f"{self.name}__{name}"
+        csv = out.to_csv(index=index, lineterminator="\n", float_format=f"%.{decimals}f")
+        if source:
+            csv += f"# source: {source}\n"
+        atomic_write_text(base.with_suffix(".csv"), csv)
+        cap = caption + (f" Source: {source}." if source else "")
+        sty = out.style.format(precision=decimals, na_rep="—")
+        if not index:
+            sty = sty.hide(axis="index")
+        tex = "% requires \\usepackage{booktabs} (and xeCJK for Chinese)\n" + sty.to_latex(
+            hrules=True, caption=_latex_escape(cap) if cap else None, label=f"tab:{self.name}:{name}")
+        atomic_write_text(base.with_suffix(".tex"), tex)
+        self._tables.append(name)
+        return df
+
+    def fact(self, key: str, value: Any, sentence: str, source: str = "") -> None:
+        """Record a headline number with a citation-ready sentence (written at once)."""
+        self._facts[key] = {"value": _clean(value), "sentence": sentence, "source": source, "chapter": self.name}
+        facts = {k: v for k, v in self._facts.items() if not k.startswith("_")}
+        atomic_write_bytes(self.out / "facts" / f"{self.name}.json",
+                           json.dumps(facts, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8"))
+
+
+def _latex_escape(s: str) -> str:
+    for a, b in (("\\", "\\textbackslash{}"), ("&", "\\&"), ("%", "\\%"), ("_", "\\_"), ("#", "\\#"), ("$", "\\$")):
+        s = s.replace(a, b)
+    return s
