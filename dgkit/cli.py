@@ -22,6 +22,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         force=args.force,
         quick=args.quick,
         progress=not args.no_progress,
+        fresh_kernels=args.fresh_kernels,
     )
     print(result.summary())
     return 0 if result.ok else 1
@@ -80,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--force", action="store_true", help="replace an existing report of this edition")
     r.add_argument("--quick", action="store_true", help="quick mode (fewer Monte Carlo draws), as the tests use")
     r.add_argument("--no-progress", action="store_true", help="no progress bar")
+    r.add_argument("--fresh-kernels", action="store_true", help="one new kernel per chapter (slower; default reuses a reset kernel per worker)")
     r.set_defaults(func=_cmd_report)
 
     lab = sub.add_parser("lab", help="open JupyterLab on notebooks/")

@@ -13,7 +13,12 @@
 * :func:`five_equal_parts` — 国脉 五等分, both readings: ``"range"`` splits [min, max] into five
   equal-width intervals (mapclassify.EqualInterval); ``"count"`` splits the ranking into five
   equal groups (cuts 20/40/60/80 % by the percentile rule).
-* :func:`natural_breaks` — Fisher-Jenks (mapclassify.FisherJenks) for 梯队 without stated cuts.
+* :func:`natural_breaks` — Fisher-Jenks for 梯队 without stated cuts.
+
+Class breaks: ``engine="numpy"`` (default) computes equal intervals and exact Fisher-Jenks
+(dynamic programming, O(k·n²)) in a few lines; ``engine="mapclassify"`` uses the library. The
+tests check that both give identical classes. The default avoids importing mapclassify in every
+report kernel (its import pulls scipy.stats, scikit-learn and networkx: 1.5–2 s per chapter).
 * :func:`reconcile` — computed vs published tiers: every unit that differs.
 """
 
@@ -74,32 +79,81 @@ def tier_sizes(n: int, cuts: Sequence[float]) -> list[int]:
     return [b2 - b1 for b1, b2 in zip(b, b[1:])]
 
 
-def five_equal_parts(scores: pd.Series, by: str = "range", labels: Sequence[str] = ECHELON_LABELS) -> pd.Series:
+def equal_interval_classes(x: np.ndarray, k: int) -> np.ndarray:
+    """Class 0 … k−1 (0 = lowest) of equal-width intervals over [min, max], upper bounds inclusive
+    (mapclassify.EqualInterval's convention)."""
+    lo, hi = float(np.min(x)), float(np.max(x))
+    width = (hi - lo) / k
+    bins = lo + width * np.arange(1, k + 1)
+    bins[-1] = hi
+    return np.searchsorted(bins, x, side="left")
+
+
+def fisher_jenks_classes(x: np.ndarray, k: int) -> np.ndarray:
+    """Exact Fisher-Jenks: contiguous classes of the sorted values minimising the total within-class
+    sum of squared deviations; class 0 = lowest."""
+    v = np.sort(np.asarray(x, dtype=float))
+    n = len(v)
+    k = min(k, len(np.unique(v)))
+    c1, c2 = np.concatenate([[0.0], np.cumsum(v)]), np.concatenate([[0.0], np.cumsum(v * v)])
+
+    def ssd(i: int, j: int) -> float:  # values i..j-1
+        m = j - i
+        s = c1[j] - c1[i]
+        return c2[j] - c2[i] - s * s / m
+
+    INF = np.inf
+    D = np.full((k + 1, n + 1), INF)
+    arg = np.zeros((k + 1, n + 1), dtype=int)
+    D[0, 0] = 0.0
+    for c in range(1, k + 1):
+        for j in range(c, n + 1):
+            best, bi = INF, c - 1
+            for i in range(c - 1, j):
+                val = D[c - 1, i] + ssd(i, j)
+                if val < best - 1e-12:
+                    best, bi = val, i
+            D[c, j], arg[c, j] = best, bi
+    uppers, j = [], n
+    for c in range(k, 0, -1):
+        uppers.append(v[j - 1])
+        j = arg[c, j]
+    bins = np.array(sorted(uppers))
+    return np.searchsorted(bins, np.asarray(x, dtype=float), side="left")
+
+
+def five_equal_parts(scores: pd.Series, by: str = "range", labels: Sequence[str] = ECHELON_LABELS, engine: str = "numpy") -> pd.Series:
     """国脉 五等分: ``by="range"`` equal score intervals, ``by="count"`` equal numbers of units."""
     s = scores.dropna()
     if by == "count":
         return percentile_tiers(scores, [0.2, 0.4, 0.6, 0.8], labels)
     if by != "range":
         raise ValueError("by must be 'range' or 'count'")
-    import mapclassify
+    if engine == "mapclassify":
+        import mapclassify
 
-    ei = mapclassify.EqualInterval(s.to_numpy(), k=5)
+        yb = mapclassify.EqualInterval(s.to_numpy(), k=5).yb
+    else:
+        yb = equal_interval_classes(s.to_numpy(), 5)
     # class 0 = lowest interval; the first echelon is the highest
-    return pd.Series([labels[4 - int(c)] for c in ei.yb], index=s.index, name="tier").reindex(scores.index)
+    return pd.Series([labels[4 - int(c)] for c in yb], index=s.index, name="tier").reindex(scores.index)
 
 
-def natural_breaks(scores: pd.Series, k: int = 4, labels: Sequence[str] | None = None) -> pd.Series:
+def natural_breaks(scores: pd.Series, k: int = 4, labels: Sequence[str] | None = None, engine: str = "numpy") -> pd.Series:
     """Fisher-Jenks natural breaks into k classes; labels[0] is the highest class."""
-    import mapclassify
-
     s = scores.dropna()
     labels = list(labels or ECHELON_LABELS[:k])
-    import warnings
+    if engine == "mapclassify":
+        import warnings
 
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Numba not installed")
-        fj = mapclassify.FisherJenks(s.to_numpy(), k=k)
-    return pd.Series([labels[k - 1 - int(c)] for c in fj.yb], index=s.index, name="tier").reindex(scores.index)
+        import mapclassify
+
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Numba not installed")
+            yb = mapclassify.FisherJenks(s.to_numpy(), k=k).yb
+    else:
+        yb = fisher_jenks_classes(s.to_numpy(), k)
+    return pd.Series([labels[k - 1 - int(c)] for c in yb], index=s.index, name="tier").reindex(scores.index)
 
 
 def reconcile(computed: pd.Series, published: pd.Series, scores: pd.Series | None = None) -> pd.DataFrame:

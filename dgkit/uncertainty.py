@@ -248,22 +248,32 @@ def sobol(result: Any, year: int | None = None, n: int = 256, seed: int = 0, spr
     table["ST_high"] = table["ST"] + table["ST_conf"]
     extra: dict[str, Any] = {"problem": problem, "samples": len(X)}
     if per_unit:
-        rows = {}
-        for i, u in enumerate(units):
-            yu = R[i].astype(float)
-            if yu.std() == 0:
-                rows[u] = dict.fromkeys(names, 0.0)
-                continue
-            import warnings
-
-            with warnings.catch_warnings():
-                warnings.filterwarnings("ignore", message="Constant values encountered")
-                s = sobol_analyze.analyze(problem, yu, calc_second_order=False, num_resamples=20, seed=seed)
-            rows[u] = dict(zip(names, s["ST"]))
-        extra["per_unit_ST"] = pd.DataFrame(rows).T
+        s1, st_ = saltelli_indices(R.T.astype(float), len(names))
+        extra["per_unit_S1"] = pd.DataFrame(s1, index=units, columns=names)
+        extra["per_unit_ST"] = pd.DataFrame(st_, index=units, columns=names)
     top = table["ST"].idxmax()
     sentence = f"Sobol (N = {n}, {len(X)} model runs): the largest total-order index is {top}, S_T = {table.loc[top, 'ST']:.2f} ± {table.loc[top, 'ST_conf']:.2f}"
     return StatResult(table, sentence, {"top": top, "ST_top": float(table.loc[top, "ST"])}, extra)
+
+
+def saltelli_indices(Y: np.ndarray, d: int) -> tuple[np.ndarray, np.ndarray]:
+    """First-order (Saltelli 2010) and total (Jansen) Sobol estimates for many outputs at once.
+
+    ``Y``: (N·(d + 2)) × outputs, rows in SALib's order without second order (A, AB_1 … AB_d, B).
+    The same estimators as ``SALib.analyze.sobol`` (``S1 = mean(f_B (f_ABi − f_A))/V``,
+    ``ST = mean((f_A − f_ABi)²)/(2V)``, ``V = var([f_A; f_B])``), vectorised over the outputs; an
+    output that never changes gets 0.
+    """
+    n = Y.shape[0] // (d + 2)
+    blocks = Y.reshape(n, d + 2, -1)
+    A, B, AB = blocks[:, 0, :], blocks[:, -1, :], blocks[:, 1:-1, :]
+    V = np.var(np.concatenate([A, B], axis=0), axis=0)
+    safe = np.where(V > 0, V, 1.0)
+    S1 = (np.mean(B[:, None, :] * (AB - A[:, None, :]), axis=0) / safe).T
+    ST = (0.5 * np.mean((A[:, None, :] - AB) ** 2, axis=0) / safe).T
+    S1[V == 0] = 0.0
+    ST[V == 0] = 0.0
+    return S1, ST
 
 
 def leave_one_out(result: Any, year: int | None = None, level: str = "indicator") -> StatResult:

@@ -299,3 +299,16 @@ def test_ccid_demo_index_end_to_end_and_rebuild():
     assert geo.contributions.isna().all().all() and any("shifted" in x for x in geo.log)
     loo = r.rebuild(drop_indicators=["INF02"])
     assert "INF02" not in loo.normalised.columns
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_numpy_class_breaks_equal_mapclassify(seed):
+    rng = np.random.default_rng(seed)
+    s = pd.Series(np.round(rng.gamma(2.0, 10.0, size=int(rng.integers(8, 60))), 1))
+    for k in (3, 4, 5):
+        a = tiers.natural_breaks(s, k, engine="numpy")
+        b = tiers.natural_breaks(s, k, engine="mapclassify")
+        assert a.equals(b), (seed, k)
+    assert tiers.five_equal_parts(s, "range", engine="numpy").equals(tiers.five_equal_parts(s, "range", engine="mapclassify"))
+    t = data.tsinghua_provinces().set_index("unit_id")["score"]
+    assert tiers.natural_breaks(t, 4).equals(tiers.natural_breaks(t, 4, engine="mapclassify"))

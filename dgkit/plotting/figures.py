@@ -1,5 +1,8 @@
 """The kit's figures. Each function returns a matplotlib Figure; labels follow ``lang`` (zh/en).
 
+Plain matplotlib in seaborn's look (see style.py): importing seaborn costs each report kernel
+about a second, which the P1 benchmark cannot afford; ``use_style`` gives the same appearance.
+
 * :func:`ranking_bar` — ranking, optionally stacked by component (Tsinghua 图 3-1), with the mean;
 * :func:`tile_map` — a tile-grid map of the provinces (no geodata needed), numeric or categorical;
 * :func:`radar` — radar chart of pillar profiles (CCID 雷达图);
@@ -81,7 +84,7 @@ def _title(ax, title: str | None, synthetic: bool, lang: str) -> None:
 
 
 def tile_map(values: pd.Series, names=None, lang: str = "zh", title: str | None = None, categorical: bool | None = None,
-             order: Sequence[str] | None = None, cmap: str = "YlGnBu", synthetic: bool = False):
+             order: Sequence[str] | None = None, cmap: str = "YlGnBu", synthetic: bool = False, ax=None):  # noqa: ANN001
     """Tile-grid map: one square per province at TILES; colour by value (numeric) or category."""
     use_style(lang)
     plt = _plt()
@@ -90,7 +93,10 @@ def tile_map(values: pd.Series, names=None, lang: str = "zh", title: str | None 
 
     v = values.dropna()
     categorical = (not pd.api.types.is_numeric_dtype(v)) if categorical is None else categorical
-    fig, ax = plt.subplots(figsize=(7.5, 6.5))
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(6.4, 5.6))
+    else:
+        fig = ax.figure
     if categorical:
         cats = list(order) if order else sorted(v.unique().tolist())
         pal = mpl.colormaps[cmap if cmap != "YlGnBu" else "RdYlGn_r"].resampled(max(len(cats), 2))
@@ -109,7 +115,7 @@ def tile_map(values: pd.Series, names=None, lang: str = "zh", title: str | None 
         label = _names([uid], names)[0]
         txt = label if categorical or pd.isna(val) else f"{label}\n{val:.1f}"
         lum = np.dot(mpl.colors.to_rgb(face), [0.299, 0.587, 0.114])
-        ax.text(c + 0.46, -r + 0.46, txt, ha="center", va="center", fontsize=7.5, color="black" if lum > 0.55 else "white")
+        ax.text(c + 0.46, -r + 0.46, txt, ha="center", va="center", fontsize=6.5, color="black" if lum > 0.55 else "white")
     ax.set_xlim(-0.2, 8.2)
     ax.set_ylim(-7.2, 1.1)
     ax.set_aspect("equal")
@@ -119,6 +125,24 @@ def tile_map(values: pd.Series, names=None, lang: str = "zh", title: str | None 
     else:
         fig.colorbar(mpl.cm.ScalarMappable(norm=norm, cmap=cm), ax=ax, shrink=0.5)
     _title(ax, title, synthetic, lang)
+    return fig
+
+
+def tile_maps(panels: dict[str, tuple[pd.Series, Sequence[str] | None]], names=None, lang: str = "zh", title: str | None = None,
+              synthetic: bool = False, ncols: int = 2):  # noqa: ANN001
+    """Several categorical tile maps side by side: {panel title: (tiers, order)}."""
+    use_style(lang)
+    plt = _plt()
+    n = len(panels)
+    nc = min(ncols, n)
+    nr = int(np.ceil(n / nc))
+    fig, axes = plt.subplots(nr, nc, figsize=(6.0 * nc, 5.2 * nr), squeeze=False)
+    for ax, (t, (vals, order)) in zip(axes.ravel(), panels.items()):
+        tile_map(vals, names, lang, t, order=order, ax=ax)
+    for ax in axes.ravel()[n:]:
+        ax.axis("off")
+    if title or synthetic:
+        fig.suptitle((("【合成数据 SYNTHETIC】" if lang == "zh" else "[SYNTHETIC] ") if synthetic else "") + (title or ""), fontsize=12)
     return fig
 
 
@@ -169,13 +193,17 @@ def labelled_scatter(x: pd.Series, y: pd.Series, names=None, lang: str = "zh", x
 def group_strip(scores: pd.Series, groups: pd.Series, lang: str = "zh", title: str | None = None, synthetic: bool = False):
     use_style(lang)
     plt = _plt()
-    import seaborn as sns
-
     df = pd.DataFrame({"score": scores, "group": groups.reindex(scores.index)}).dropna()
     order = df.groupby("group")["score"].mean().sort_values(ascending=False).index.tolist()
     fig, ax = plt.subplots(figsize=(7, 4))
-    sns.boxplot(data=df, x="group", y="score", order=order, ax=ax, color="#dfe8f3", fliersize=0)
-    sns.stripplot(data=df, x="group", y="score", order=order, ax=ax, color="#3b6ea5", size=4, jitter=0.15)
+    data = [df.loc[df["group"] == g, "score"].to_numpy() for g in order]
+    ax.boxplot(data, widths=0.5, showfliers=False, patch_artist=True, boxprops={"facecolor": "#dfe8f3", "edgecolor": "#555"},
+               medianprops={"color": "#555"})
+    rng = np.random.default_rng(0)  # fixed jitter: identical figures on every run
+    for i, d in enumerate(data, start=1):
+        ax.scatter(i + rng.uniform(-0.12, 0.12, len(d)), d, s=14, color="#3b6ea5", zorder=3)
+    ax.set_xticks(range(1, len(order) + 1))
+    ax.set_xticklabels([str(g) for g in order])
     ax.set_xlabel("")
     ax.set_ylabel("得分" if lang == "zh" else "score")
     _title(ax, title, synthetic, lang)
@@ -185,10 +213,18 @@ def group_strip(scores: pd.Series, groups: pd.Series, lang: str = "zh", title: s
 def heatmap(matrix: pd.DataFrame, lang: str = "zh", title: str | None = None, vmin: float = -1, vmax: float = 1, synthetic: bool = False):
     use_style(lang)
     plt = _plt()
-    import seaborn as sns
-
-    fig, ax = plt.subplots(figsize=(1.2 + 0.9 * len(matrix), 0.9 + 0.8 * len(matrix)))
-    sns.heatmap(matrix.astype(float), annot=True, fmt=".2f", vmin=vmin, vmax=vmax, cmap="RdBu_r", ax=ax, cbar=False)
+    m = matrix.astype(float)
+    fig, ax = plt.subplots(figsize=(1.6 + 1.0 * len(m), 1.0 + 0.8 * len(m)))
+    ax.imshow(m.to_numpy(), cmap="RdBu_r", vmin=vmin, vmax=vmax)
+    for i in range(m.shape[0]):
+        for j in range(m.shape[1]):
+            v = m.iat[i, j]
+            ax.text(j, i, "—" if pd.isna(v) else f"{v:.2f}", ha="center", va="center", fontsize=9,
+                    color="white" if abs(v) > 0.6 else "black")
+    ax.set_xticks(range(m.shape[1]))
+    ax.set_xticklabels([str(c) for c in m.columns], rotation=30, ha="right")
+    ax.set_yticks(range(m.shape[0]))
+    ax.set_yticklabels([str(c) for c in m.index])
     _title(ax, title, synthetic, lang)
     return fig
 

@@ -43,13 +43,17 @@ def register_cjk_font() -> str:
 
 
 def use_style(lang: str = "zh") -> None:
-    """dgkit's figure style: seaborn ticks, CJK font, 300-dpi saves, tight boxes."""
+    """dgkit's figure style: seaborn-like ticks, CJK font, 300-dpi saves, tight boxes."""
     import matplotlib as mpl
 
-    mpl.use("Agg") if mpl.get_backend().lower() == "agg" else None
-    import seaborn as sns
-
-    sns.set_theme(style="ticks", context="notebook")
+    # seaborn's "ticks" look, set directly: importing seaborn (and scipy.stats with it) costs ~1.5 s
+    mpl.rcParams.update({
+        "axes.facecolor": "white", "axes.edgecolor": ".15", "axes.grid": False, "axes.labelcolor": ".15",
+        "xtick.direction": "out", "ytick.direction": "out", "xtick.color": ".15", "ytick.color": ".15",
+        "xtick.major.size": 4, "ytick.major.size": 4, "axes.prop_cycle": mpl.cycler(color=[
+            "#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860", "#da8bc3", "#8c8c8c", "#ccb974", "#64b5cd"]),
+        "font.size": 10, "axes.titlesize": 11, "axes.labelsize": 10, "legend.fontsize": 9,
+    })
     register_cjk_font()
     mpl.rcParams.update({
         "savefig.dpi": 300,

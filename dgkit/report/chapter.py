@@ -153,12 +153,30 @@ class Chapter:
     # ------------------------------------------------------------ outputs
     def figure(self, fig, name: str, caption: str = ""):  # noqa: ANN001, ANN201
         """Save a figure in every requested format (PNG at 300 dpi); return it for display."""
-        formats = self.params.get("figure_formats") or ["png", "pdf"]
+        formats = list(self.params.get("figure_formats") or ["png", "pdf"])
+        if "png" not in formats:
+            formats.insert(0, "png")
         meta = {"png": {"Software": None}, "pdf": {"Creator": None, "Producer": None, "CreationDate": None}, "svg": {"Date": None, "Creator": None}}
+        # one cheap draw gives the tight box for every format (saves each format its own extra draw)
+        fig.canvas.draw()
+        bbox = fig.get_tightbbox(fig.canvas.get_renderer()).padded(0.1)
         for f in formats:
-            fig.savefig(self.out / "figures" / f"{self.name}__{name}.{f}", dpi=300, metadata=meta.get(f))
+            fig.savefig(self.out / "figures" / f"{self.name}__{name}.{f}", dpi=300, metadata=meta.get(f), bbox_inches=bbox)
         if caption:
             self._facts.setdefault("_figures", {})[name] = caption
+        # Show the saved 300-dpi PNG instead of letting the inline backend render the figure again,
+        # and close it (no second rendering, no pile of open figures).
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+        try:
+            from IPython import get_ipython
+            from IPython.display import Image, display
+
+            if get_ipython() is not None:
+                display(Image(filename=str(self.out / "figures" / f"{self.name}__{name}.png"), width=720))
+        except ImportError:  # pragma: no cover
+            pass
         return fig
 
     def table(self, df: pd.DataFrame, name: str, caption: str = "", source: str = "", index: bool = False, decimals: int = 2) -> pd.DataFrame:

@@ -21,7 +21,7 @@ import platform
 import shutil
 import subprocess
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,6 +33,9 @@ from dgkit.params import CHAPTERS, load_params
 from dgkit.report.files import atomic_write_text
 
 KERNEL = "python3"
+# relative cost of each chapter (seconds measured on the default edition), for longest-first scheduling
+EXPECTED_COST = {"03_tiers": 2.4, "04_pillars": 2.3, "01_index_construction": 2.2, "02_ranking": 2.0, "10_robustness": 1.6,
+                 "06_economy": 1.2, "05_regions": 1.0, "09_cities": 0.8, "11_international": 0.7, "08_dispersion": 0.6, "07_progress": 0.5}
 PACKAGES = ("numpy", "pandas", "scipy", "statsmodels", "matplotlib", "seaborn", "papermill", "nbconvert", "pandera", "mapclassify", "salib", "inequality", "mplfonts", "openpyxl")
 
 
@@ -97,6 +100,109 @@ def _versions() -> dict[str, str]:
     return out
 
 
+# chapters that import the same heavy library run in the same kernel (it is imported once)
+AFFINITY = (("03_tiers", "04_pillars"), ("06_economy", "08_dispersion"))
+
+
+def plan_workers(chapters: list[str], n: int) -> list[list[str]]:
+    """Longest-processing-time-first assignment of chapter groups to n workers (one kernel each)."""
+    groups: list[list[str]] = []
+    left = list(chapters)
+    for aff in AFFINITY:
+        g = [c for c in aff if c in left]
+        if g:
+            groups.append(g)
+            left = [c for c in left if c not in g]
+    groups += [[c] for c in left]
+    groups.sort(key=lambda g: -sum(EXPECTED_COST.get(c, 1.0) for c in g))
+    plan: list[list[str]] = [[] for _ in range(n)]
+    load = [0.0] * n
+    for g in groups:
+        i = load.index(min(load))
+        plan[i] += g
+        load[i] += sum(EXPECTED_COST.get(c, 1.0) for c in g)
+    return plan
+
+
+class WarmKernel:
+    """One kernel reused for several chapters (one per worker thread).
+
+    Each chapter is parameterised by papermill (the same ``parameters`` cell injection as
+    ``papermill.execute_notebook``) and executed by nbclient — papermill's own executor — on a
+    kernel whose namespace is reset before every chapter (``reset(new_session=True)``: empty
+    namespace, execution counts from 1). What is shared is only the cache of imported modules, which
+    is what makes a report cost little more than its kernels' start-up. A kernel that dies is
+    replaced for the next chapter. ``fresh_kernels=True`` (``--fresh-kernels``) runs every chapter
+    with ``papermill.execute_notebook`` in a kernel of its own instead.
+    """
+
+    def __init__(self, cwd: Path) -> None:
+        self.cwd = cwd
+        self.km: Any = None
+        self.kc: Any = None
+
+    def _ensure(self) -> None:
+        if self.km is not None and self.km.is_alive():
+            return
+        from jupyter_client.manager import KernelManager
+
+        self.shutdown()
+        self.km = KernelManager(kernel_name=KERNEL)
+        self.km.start_kernel(cwd=str(self.cwd))
+
+    def shutdown(self) -> None:
+        if self.kc is not None:
+            try:
+                self.kc.stop_channels()
+            except Exception:  # noqa: BLE001
+                pass
+        if self.km is not None:
+            try:
+                self.km.shutdown_kernel(now=True)
+            except Exception:  # noqa: BLE001
+                pass
+        self.km = self.kc = None
+
+    def run(self, nb_in: Path, nb_out: Path, parameters: dict[str, Any]) -> dict[str, Any]:
+        import nbformat
+        from nbclient import NotebookClient
+        from nbclient.exceptions import CellExecutionError, DeadKernelError
+        from papermill.iorw import load_notebook_node
+        from papermill.parameterize import parameterize_notebook
+
+        t0 = time.perf_counter()
+        nb = None
+        try:
+            nb = load_notebook_node(str(nb_in))
+            nb = parameterize_notebook(nb, parameters, kernel_name=KERNEL, language="python")
+            self._ensure()
+            # a first cell resets the namespace (removed from the saved notebook again)
+            reset = nbformat.v4.new_code_cell("get_ipython().reset(new_session=True, aggressive=False); get_ipython().execution_count = 0")
+            reset.metadata["tags"] = ["dgkit-reset"]
+            nb.cells.insert(0, reset)
+            client = NotebookClient(nb, km=self.km, kernel_name=KERNEL, timeout=1800, allow_errors=False,
+                                    resources={"metadata": {"path": str(self.cwd)}})
+            try:
+                client.execute()
+            finally:
+                nb.cells = [c for c in nb.cells if "dgkit-reset" not in c.metadata.get("tags", [])]
+            status: dict[str, Any] = {"status": "ok"}
+        except CellExecutionError as exc:
+            cell = next((c.get("execution_count") for c in nb.cells if c.get("cell_type") == "code"
+                         and any(o.get("output_type") == "error" for o in c.get("outputs", []))), None)
+            status = {"status": "failed", "cell": cell, "error": f"{exc.ename}: {exc.evalue}"}
+        except DeadKernelError as exc:
+            status = {"status": "failed", "cell": None, "error": f"the kernel died: {exc}"}
+            self.shutdown()
+        except Exception as exc:  # noqa: BLE001
+            status = {"status": "failed", "cell": None, "error": f"{type(exc).__name__}: {exc}"}
+            self.shutdown()
+        if nb is not None:
+            nbformat.write(nb, str(nb_out))
+        status["seconds"] = time.perf_counter() - t0
+        return status
+
+
 def _run_one(nb_in: Path, nb_out: Path, parameters: dict[str, Any], cwd: Path) -> dict[str, Any]:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
@@ -113,12 +219,9 @@ def _run_one(nb_in: Path, nb_out: Path, parameters: dict[str, Any], cwd: Path) -
 
 
 def _html(nb_path: Path, out: Path) -> None:
-    import nbformat
-    from nbconvert import HTMLExporter
+    from dgkit.report.html import notebook_to_html
 
-    nb = nbformat.read(str(nb_path), as_version=4)
-    body, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
-    atomic_write_text(out, body)
+    atomic_write_text(out, notebook_to_html(nb_path))
 
 
 def _collect_facts(stage: Path, chapters: list[str]) -> dict[str, Any]:
@@ -163,7 +266,8 @@ def _workbook(tables_dir: Path) -> None:
 
 
 def run_report(params_path: str | Path = "params/2020.yaml", chapters: list[str] | None = None, jobs: int | None = None,
-               out: str | Path = "reports", force: bool = False, quick: bool = False, progress: bool = True) -> ReportResult:
+               out: str | Path = "reports", force: bool = False, quick: bool = False, progress: bool = True,
+               fresh_kernels: bool = False) -> ReportResult:
     """Run the report of one edition (see module docstring)."""
     t_start = time.perf_counter()
     root = paths.project_root()
@@ -200,25 +304,40 @@ def run_report(params_path: str | Path = "params/2020.yaml", chapters: list[str]
         from tqdm import tqdm
 
         bar = tqdm(total=len(selected), desc=f"dgkit report {params.edition}", unit="chapter")
-    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(selected)))) as pool:
-        futs = {pool.submit(_run_one, nb_dir / f"{c}.ipynb", stage / "notebooks" / f"{c}.ipynb", parameters, root): c for c in selected}
-        for f in as_completed(futs):
-            c = futs[f]
-            results[c] = f.result()
-            if bar is not None:
-                bar.set_postfix_str(f"{c} {results[c]['status']}")
-                bar.update(1)
+    import threading
+
+    n_workers = max(1, min(jobs, len(selected)))
+    plan = plan_workers(selected, n_workers)
+    lock = threading.Lock()
+
+    def worker(mine: list[str]) -> None:
+        warm = None if fresh_kernels else WarmKernel(root)
+        try:
+            for c in mine:
+                nb_out = stage / "notebooks" / f"{c}.ipynb"
+                r = _run_one(nb_dir / f"{c}.ipynb", nb_out, parameters, root) if warm is None else warm.run(nb_dir / f"{c}.ipynb", nb_out, parameters)
+                if nb_out.exists():
+                    try:
+                        _html(nb_out, stage / "html" / f"{c}.html")
+                    except Exception as exc:  # noqa: BLE001 - HTML is a convenience; record and go on
+                        r["html_error"] = str(exc)
+                with lock:
+                    results[c] = r
+                    if bar is not None:
+                        bar.set_postfix_str(f"{c} {r['status']}")
+                        bar.update(1)
+        finally:
+            if warm is not None:
+                warm.shutdown()
+
+    with ThreadPoolExecutor(max_workers=n_workers) as pool:
+        for f in [pool.submit(worker, mine) for mine in plan if mine]:
+            f.result()
     if bar is not None:
         bar.close()
 
-    failures = [{"chapter": c, "notebook": str(stage / "notebooks" / f"{c}.ipynb"), **r} for c, r in results.items() if r["status"] != "ok"]
-    for c, r in results.items():
-        nb = stage / "notebooks" / f"{c}.ipynb"
-        if nb.exists():
-            try:
-                _html(nb, stage / "html" / f"{c}.html")
-            except Exception as exc:  # noqa: BLE001 - HTML is a convenience; record and go on
-                r["html_error"] = str(exc)
+    failures = [{"chapter": c, "notebook": str(stage / "notebooks" / f"{c}.ipynb"), **r} for c, r in sorted(results.items()) if r["status"] != "ok"]
+    t_fin = time.perf_counter()
     facts = _collect_facts(stage, selected)
     atomic_write_text(stage / "facts.json", json.dumps(facts, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
     atomic_write_text(stage / "facts.md", _facts_md(facts, params.edition))
@@ -233,6 +352,7 @@ def run_report(params_path: str | Path = "params/2020.yaml", chapters: list[str]
         "quick": parameters["quick"], "jobs": jobs, "inputs_sha256": inputs, "packages": _versions(),
         "python": platform.python_version(), "git_commit": _git_commit(root),
         "created_utc": datetime.now(UTC).isoformat(timespec="seconds"), "seconds_total": round(time.perf_counter() - t_start, 3),
+        "seconds_finalise": round(time.perf_counter() - t_fin, 3),
         "synthetic_inputs": params.get("index.data", "demo") == "demo" or params.get("scores.source") == "demo_index",
     }
     atomic_write_text(stage / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True, default=str) + "\n")

@@ -89,6 +89,7 @@ def tier_schemes(ch: Chapter) -> dict[str, Any]:
     s = ch.scores
     out: dict[str, Any] = {}
     table = pd.DataFrame({ch.t("地区", "unit"): ch.names.reindex(s.index), ch.t("得分", "score"): s})
+    panels: dict[str, tuple[pd.Series, list[str]]] = {}
     for spec in ch.params.get("tiers") or []:
         name, scheme = spec["name"], spec["scheme"]
         if scheme == "fixed":
@@ -107,8 +108,7 @@ def tier_schemes(ch: Chapter) -> dict[str, Any]:
         else:
             raise ValueError(f"unknown tier scheme {scheme!r}")
         table[name] = t
-        fig = figures.tile_map(t, ch.names, lang=ch.lang, order=order, synthetic=ch.synthetic, title=ch.t(f"发展梯度: {name}", f"Tiers: {name}"))
-        ch.figure(fig, f"map_{name}")
+        panels[name] = (t, list(order))
         counts = t.value_counts().reindex(order).fillna(0).astype(int)
         ch.fact(f"{name}_counts", counts.to_dict(), ch.mark(f"{name}: " + ", ".join(f"{k} {v}" for k, v in counts.items())), ch.scores_source())
         if spec.get("published"):
@@ -126,6 +126,9 @@ def tier_schemes(ch: Chapter) -> dict[str, Any]:
                 out["reconcile_flat_text"] = rec2
                 ch.table(rec2.assign(name=lambda d: d["unit"].map(ch.names)), "reconcile_flat_text", ch.t("与文本抽取中合并单元格标签的核对", "Against the labels as the flattened text places them"), f"data/published/{tab_name}.csv", decimals=1)
             ch.fact(f"{name}_differences", len(rec), f"{name}: {len(rec)} unit(s) differ from the published tiers", f"data/published/{tab_name}.csv")
+    if panels:
+        fig = figures.tile_maps(panels, ch.names, ch.lang, ch.t("发展梯度 (各方案)", "Tiers under each scheme"), ch.synthetic)
+        ch.figure(fig, "tier_maps")
     ch.table(table.reset_index(names="unit_id").sort_values(ch.t("得分", "score"), ascending=False), "tiers", ch.mark(ch.t("各梯度方案", "Every tier scheme")), ch.scores_source(), decimals=1)
     out["table"] = table
     return out
