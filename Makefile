@@ -33,6 +33,7 @@ report: $(VENV)/.installed
 	$(BIN)/dgkit report --params $(PARAMS) --force $(if $(JOBS),--jobs $(JOBS)) $(ARGS)
 
 test: $(VENV)/.installed-dev
+	@.ci/ensure-chromium
 	$(BIN)/python -m pytest $(ARGS)
 
 lint: $(VENV)/.installed-dev

@@ -178,7 +178,7 @@ def monte_carlo(result: Any, year: int | None = None, n: int = 1000, seed: int =
             IW, PW = draw_weights(st, m, rng, weights, alpha, spread)
             S = aggregate_draws(Z, st, IW, PW, ag)
             R = ranks_of(S)
-            np.add.at(C, (np.repeat(np.arange(nu), m), R.ravel() - 1), 1)
+            C += np.bincount((np.arange(nu)[:, None] * nu + (R - 1)).ravel(), minlength=nu * nu).reshape(nu, nu)
             if nominal_tiers is not None and tier_fn is not None:
                 for j in range(m):
                     t = tier_fn(pd.Series(S[:, j], index=units))

@@ -267,7 +267,7 @@ def _workbook(tables_dir: Path) -> None:
 
 def run_report(params_path: str | Path = "params/2020.yaml", chapters: list[str] | None = None, jobs: int | None = None,
                out: str | Path = "reports", force: bool = False, quick: bool = False, progress: bool = True,
-               fresh_kernels: bool = False) -> ReportResult:
+               fresh_kernels: bool = False, notebooks: str | Path | None = None) -> ReportResult:
     """Run the report of one edition (see module docstring)."""
     t_start = time.perf_counter()
     root = paths.project_root()
@@ -291,7 +291,7 @@ def run_report(params_path: str | Path = "params/2020.yaml", chapters: list[str]
 
         raise ReportError(f"cannot write the report under {out_root}: {exc.strerror or exc}") from None
 
-    nb_dir = paths.notebooks_dir()
+    nb_dir = Path(notebooks) if notebooks else paths.notebooks_dir()
     missing = [c for c in selected if not (nb_dir / f"{c}.ipynb").exists()]
     if missing:
         shutil.rmtree(stage, ignore_errors=True)

@@ -1,0 +1,256 @@
+"""Issue 6 (and 8): chapters, params, `dgkit report` end to end, atomic outputs, reruns, browser."""
+
+import json
+import os
+import shutil
+import socket
+import stat
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from dgkit.errors import OutputExistsError, ParamsError, ReportError
+from dgkit.params import CHAPTERS, load_params
+from dgkit.report.runner import run_report
+
+ROOT = Path(__file__).resolve().parents[1]
+PARAMS = sorted((ROOT / "params").glob("*.yaml"))
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+# ------------------------------------------------------------------ notebooks as committed
+def test_one_notebook_per_chapter():
+    assert [p.stem for p in NOTEBOOKS] == list(CHAPTERS.values())
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebooks_are_stripped_parameterised_and_logic_free(path):
+    nb = nbformat.read(str(path), as_version=4)
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(not c.outputs and c.execution_count is None for c in code), "outputs must be stripped"
+    assert sum("parameters" in c.metadata.get("tags", []) for c in nb.cells) == 1
+    first = nb.cells[0]
+    assert first.cell_type == "markdown" and "第" in first.source and "Chapter" in first.source
+    for c in code:
+        for banned in ("def ", "class ", "lambda", "for ", "while "):
+            assert banned not in c.source, f"{path.stem}: analysis logic belongs in dgkit ({banned!r})"
+        imports = [ln for ln in c.source.splitlines() if ln.startswith(("import ", "from "))]
+        assert all(("dgkit" in ln) or ("IPython" in ln) for ln in imports), imports
+
+
+# ------------------------------------------------------------------ params
+def test_every_params_file_validates():
+    eds = {load_params(p).edition for p in PARAMS}
+    assert {"2020", "2023", "demo-2019", "demo-2020", "demo-2021", "demo-2022", "demo-2023"} <= eds
+
+
+def _params(tmp_path, text):
+    p = tmp_path / "p.yaml"
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+@pytest.mark.parametrize("text, match", [
+    ("edition: x\nlanguage: zh\n", "unknown key 'language'.*closest valid: lang"),
+    ("edition: x\ndispersion: {treshold: 5}\n", "unknown key 'dispersion.treshold'.*dispersion.threshold"),
+    ("edition: x\nquick: yes please\n", "wrong type for 'quick'.*true/false"),
+    ("edition: x\nseed: 1.5\n", "wrong type for 'seed'"),
+    ("edition: x\nlang: fr\n", "invalid value for 'lang'"),
+    ("edition: x\nout: ../../elsewhere\n", "outside the project's report folder"),
+    ("edition: x\nindex: {data: data/missing.csv}\n", "edition without data"),
+    ("edition: x\nchapters: [12]\n", "unknown chapter"),
+    ("edition: !!python/object/apply:os.system ['echo hacked']\n", "unsafe or unknown YAML tag"),
+    ("title: no edition\n", "missing required key 'edition'"),
+    ("edition: x\ntiers: [{name: a, shceme: fixed}]\n", "unknown key 'tiers\\[0\\].shceme'"),
+])
+def test_bad_params_are_refused_before_anything_runs(tmp_path, text, match):
+    with pytest.raises(ParamsError, match=match):
+        load_params(_params(tmp_path, text))
+
+
+# ------------------------------------------------------------------ every chapter, every edition
+@pytest.mark.parametrize("params", PARAMS, ids=lambda p: p.stem)
+def test_every_chapter_executes_for_every_edition_in_quick_mode(tmp_path, params):
+    res = run_report(params, out=tmp_path, quick=True, progress=False)
+    assert res.ok, res.summary()
+    assert len(list((res.path / "notebooks").glob("*.ipynb"))) == 11
+
+
+@pytest.fixture(scope="module")
+def report_2020(tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports")
+    res = run_report(ROOT / "params" / "2020.yaml", out=out, quick=True, progress=False)
+    assert res.ok, res.summary()
+    return res.path
+
+
+def test_report_files(report_2020):
+    r = report_2020
+    for c in CHAPTERS.values():
+        assert (r / "notebooks" / f"{c}.ipynb").exists() and (r / "html" / f"{c}.html").stat().st_size > 1000
+    pngs = list((r / "figures").glob("*.png"))
+    assert len(pngs) >= 10 and len(list((r / "figures").glob("*.svg"))) == len(pngs)
+    from PIL import Image
+
+    with Image.open(pngs[0]) as im:
+        assert round(im.info["dpi"][0]) == 300
+    assert len(list((r / "tables").glob("*.csv"))) == len(list((r / "tables").glob("*.tex"))) > 30
+    assert "\\toprule" in (r / "tables" / "02_ranking__ranking.tex").read_text()
+    import openpyxl
+
+    wb = openpyxl.load_workbook(r / "tables" / "tables.xlsx", read_only=True)
+    assert len(wb.sheetnames) == len(list((r / "tables").glob("*.csv")))
+    csv = (r / "tables" / "02_ranking__ranking.csv").read_text(encoding="utf-8")
+    assert csv.rstrip().splitlines()[-1].startswith("# source: 001_704c0132a6179eba.txt")
+    m = json.loads((r / "manifest.json").read_text())
+    for key in ("inputs_sha256", "params", "packages", "git_commit", "chapters", "created_utc"):
+        assert key in m
+    assert m["inputs_sha256"]["data/published/tsinghua_2020_provinces.csv"]
+    assert all(v["status"] == "ok" for v in m["chapters"].values())
+    assert "# Facts" in (r / "facts.md").read_text()
+
+
+def test_facts_hold_the_headline_numbers(report_2020):
+    f = json.loads((report_2020 / "facts.json").read_text(encoding="utf-8"))
+    from dgkit import data
+
+    t = data.tsinghua_provinces()["score"]
+    assert f["02_ranking.mean"]["value"] == pytest.approx(t.mean(), abs=1e-6) == pytest.approx(57.416, abs=0.001)
+    assert f["02_ranking.n_at_or_above_mean"]["value"] == int((t >= t.mean()).sum()) == 17
+    assert f["06_economy.pearson_r_gdp"]["value"] == pytest.approx(0.558, abs=0.001)
+    assert "R = 0.56" in f["06_economy.pearson_r_gdp"]["sentence"] and "n = 31, p < 0.01" in f["06_economy.pearson_r_gdp"]["sentence"]
+    assert f["03_tiers.tsinghua_fixed_differences"]["value"] == 0
+    assert f["09_cities.percentile_tier_sizes"]["value"] == [10, 15, 20, 20, 36]
+    assert f["09_cities.share_discrepancies"]["value"] == 2
+    assert "SYNTHETIC" in f["01_index_construction.index_mean"]["sentence"]
+    assert all(v["source"] for v in f.values())
+
+
+def test_reruns_are_byte_identical(tmp_path):
+    a = run_report(ROOT / "params" / "2020.yaml", chapters=["1", "3", "6", "10"], out=tmp_path / "a", quick=True, progress=False)
+    b = run_report(ROOT / "params" / "2020.yaml", chapters=["1", "3", "6", "10"], out=tmp_path / "b", quick=True, progress=False)
+    assert a.ok and b.ok
+    files = sorted(p.relative_to(a.path) for p in a.path.rglob("*") if p.suffix in (".csv", ".tex") or p.name == "facts.json")
+    assert len(files) > 20
+    for rel in files:
+        assert (a.path / rel).read_bytes() == (b.path / rel).read_bytes(), rel
+
+
+# ------------------------------------------------------------------ nothing lost
+def _nb_dir(tmp_path, source):
+    d = tmp_path / "nbs"
+    d.mkdir()
+    for c in ("02_ranking",):
+        shutil.copy(ROOT / "notebooks" / f"{c}.ipynb", d / f"{c}.ipynb")
+    bad = nbformat.read(str(ROOT / "notebooks" / "07_progress.ipynb"), as_version=4)
+    bad.cells.append(nbformat.v4.new_code_cell(source))
+    nbformat.write(bad, str(d / "07_progress.ipynb"))
+    return d
+
+
+def test_existing_report_is_kept_without_force(tmp_path):
+    first = run_report(ROOT / "params" / "2020.yaml", chapters=["2"], out=tmp_path, quick=True, progress=False)
+    marker = first.path / "facts.json"
+    before = marker.read_bytes()
+    with pytest.raises(OutputExistsError, match="--force"):
+        run_report(ROOT / "params" / "2020.yaml", chapters=["2"], out=tmp_path, quick=True, progress=False)
+    assert marker.read_bytes() == before
+    again = run_report(ROOT / "params" / "2020.yaml", chapters=["2", "7"], out=tmp_path, quick=True, progress=False, force=True)
+    assert again.ok and (again.path / "notebooks" / "07_progress.ipynb").exists()
+    assert not list(tmp_path.glob(".2020*")), "no staging folder left behind"
+
+
+@pytest.mark.parametrize("source, expect", [
+    ("raise ValueError('chapter broke on purpose')", "ValueError: chapter broke on purpose"),
+    ("import os\nos._exit(1)", "kernel died"),
+])
+def test_failed_chapter_keeps_the_previous_report_and_the_failed_notebook(tmp_path, source, expect):
+    good = run_report(ROOT / "params" / "2020.yaml", chapters=["2"], out=tmp_path, quick=True, progress=False)
+    before = (good.path / "facts.json").read_bytes()
+    nbs = _nb_dir(tmp_path, source)
+    res = run_report(ROOT / "params" / "2020.yaml", chapters=["2", "7"], out=tmp_path, quick=True, progress=False,
+                     force=True, notebooks=nbs)
+    assert not res.ok
+    assert (good.path / "facts.json").read_bytes() == before, "previous report intact"
+    f = res.failures[0]
+    assert f["chapter"] == "07_progress" and expect in f["error"]
+    assert Path(f["notebook"]).exists() and Path(f["notebook"]).parent.parent.name == "2020.failed"
+    if "ValueError" in expect:
+        assert isinstance(f["cell"], int) and f"cell {f['cell']}" in res.summary()
+    assert "07_progress" in res.summary()
+
+
+def test_cli_exit_codes(tmp_path):
+    nbs = _nb_dir(tmp_path, "raise RuntimeError('boom')")
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    ok = subprocess.run([sys.executable, "-m", "dgkit", "report", "--chapters", "2", "--quick", "--out", str(tmp_path / "r"), "--no-progress"],
+                        capture_output=True, text=True, env=env, cwd=ROOT)
+    assert ok.returncode == 0 and "report 2020" in ok.stdout
+    again = subprocess.run([sys.executable, "-m", "dgkit", "report", "--chapters", "2", "--quick", "--out", str(tmp_path / "r"), "--no-progress"],
+                           capture_output=True, text=True, env=env, cwd=ROOT)
+    assert again.returncode == 2 and "--force" in again.stderr
+    bad = subprocess.run([sys.executable, "-m", "dgkit", "report", "--params", str(_params(tmp_path, "edition: x\nlangg: zh\n"))],
+                         capture_output=True, text=True, env=env, cwd=ROOT)
+    assert bad.returncode == 2 and "unknown key 'langg'" in bad.stderr and "Traceback" not in bad.stderr
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root ignores file permissions")
+def test_read_only_output_folder_is_a_clear_error(tmp_path):
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    os.chmod(ro, stat.S_IRUSR | stat.S_IXUSR)
+    with pytest.raises(ReportError, match="cannot write the report"):
+        run_report(ROOT / "params" / "2020.yaml", chapters=["2"], out=ro / "reports", quick=True, progress=False)
+
+
+def test_full_disk_or_unwritable_output_is_a_clear_error(tmp_path):
+    blocker = tmp_path / "not_a_folder"
+    blocker.write_text("a file where the report folder should be")
+    with pytest.raises(ReportError, match="cannot write the report"):
+        run_report(ROOT / "params" / "2020.yaml", chapters=["2"], out=blocker / "reports", quick=True, progress=False)
+
+
+# ------------------------------------------------------------------ JupyterLab in a browser
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.browser
+def test_jupyterlab_shows_a_chapter_with_its_figure(report_2020, tmp_path):
+    chromium = shutil.which("chromium")
+    if not chromium:
+        pytest.skip("Debian's chromium is not installed (.ci/ensure-chromium installs it as root)")
+    lab_dir = tmp_path / "lab"
+    lab_dir.mkdir()
+    shutil.copy(report_2020 / "notebooks" / "02_ranking.ipynb", lab_dir / "02_ranking.ipynb")
+    port = _free_port()
+    cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}", "--ip=127.0.0.1", "--ServerApp.token=",
+           "--ServerApp.password=", f"--ServerApp.root_dir={lab_dir}", "--allow-root"]
+    lab = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("JupyterLab did not start")
+        dom = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                              "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'chrome'}",
+                              "--window-size=1400,1000", "--virtual-time-budget=30000", "--dump-dom",
+                              f"http://127.0.0.1:{port}/lab/tree/02_ranking.ipynb"], capture_output=True, text=True, timeout=120).stdout
+    finally:
+        lab.terminate()
+        lab.wait(timeout=20)
+    assert "jp-Notebook" in dom
+    assert "总指数及排名" in dom
+    assert "data:image/png" in dom  # the rendered ranking figure
