@@ -31,7 +31,7 @@ def main(n: int = 9) -> float:
     print(f"import pandas       median {b * 1000:7.1f} ms")
     print(f"import dgkit        median {k * 1000:7.1f} ms")
     print(f"ratio dgkit/pandas  {ratio:.2f}  (target ≤ 1.30) {'OK' if ratio <= 1.3 else 'MISSED'}")
-    print(f"import dgkit, data  (dgkit.data.provinces()) for reference:")
+    print("import dgkit, data  (dgkit.data.provinces()) for reference:")
     full = statistics.median(wall("import dgkit; dgkit.data.provinces()") for _ in range(3))
     print(f"                    median {full * 1000:7.1f} ms  ratio to pandas {full / b:.2f}")
     return ratio

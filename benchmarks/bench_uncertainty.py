@@ -47,7 +47,7 @@ def p2a(naive_draws: int) -> None:
             ind["weight"] = float(IW[k, j])
         for j, pil in enumerate(d["pillars"]):
             pil["weight"] = float(PW[k, j])
-        build_index(panel, load_framework(d, normalise_weights=True)).ranks
+        _ = build_index(panel, load_framework(d, normalise_weights=True)).ranks
     naive = (time.perf_counter() - t0) / naive_draws * DRAWS
     print(f"P2a  31 × 34, {DRAWS} draws: dgkit {fast:.3f} s; naive rebuild {naive:.1f} s "
           f"(measured on {naive_draws} draws, scaled); speed-up {naive / fast:,.0f}×  (target ≥ 100×) {'OK' if naive / fast >= 100 else 'MISSED'}")

@@ -244,8 +244,9 @@ def load_framework(source: str | Path | pd.DataFrame | dict[str, Any] = "ccid_20
 
         p = framework_path(str(source))
         if not p.exists():
-            from dgkit.data import FRAMEWORKS
             import difflib
+
+            from dgkit.data import FRAMEWORKS
 
             raise FrameworkError(f"no framework {source!r}", expected="a bundled framework name or a YAML path",
                                  suggestion=difflib.get_close_matches(str(source), FRAMEWORKS, n=3) or list(FRAMEWORKS))

@@ -12,7 +12,7 @@ separate cohort for normalisation unless ``base="base_year"``.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np

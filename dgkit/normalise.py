@@ -66,7 +66,7 @@ def ccid(X: pd.DataFrame, types: Mapping[str, str] | pd.Series, directions=None,
     if len(bad):
         c = bad.index[0]
         raise NormalisationError(
-            f"CCID normalisation needs a positive base mean X̄, but indicator {c}{context} has X̄ = {bad.iat[0]!r}: "
+            f"CCID normalisation needs a positive base mean X̄, but indicator {c}{context} has X̄ = {float(bad.iat[0]):g}: "
             "ln(1 + X/X̄) and X/X̄ are undefined (check for an all-zero or negative indicator)"
         )
     t = pd.Series(types).reindex(X.columns)

@@ -157,7 +157,7 @@ def _alias_rows(level: str) -> list[tuple[str, str, list[tuple[int, object]]]]:
     return rows
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def resolver(level: str = "province") -> UnitResolver:
     """A cached resolver for ``level``."""
     return UnitResolver(level)

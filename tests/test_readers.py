@@ -7,7 +7,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dgkit.errors import AmbiguousUnitError, DataValidationError, FrameworkError, InputError, UnknownUnitError
+from dgkit.errors import (
+    AmbiguousUnitError,
+    DataValidationError,
+    FrameworkError,
+    InputError,
+    UnknownUnitError,
+)
 from dgkit.readers import parse_number, read_indicators
 
 

@@ -187,7 +187,6 @@ def test_failed_chapter_keeps_the_previous_report_and_the_failed_notebook(tmp_pa
 
 
 def test_cli_exit_codes(tmp_path):
-    nbs = _nb_dir(tmp_path, "raise RuntimeError('boom')")
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     ok = subprocess.run([sys.executable, "-m", "dgkit", "report", "--chapters", "2", "--quick", "--out", str(tmp_path / "r"), "--no-progress"],
                         capture_output=True, text=True, env=env, cwd=ROOT)

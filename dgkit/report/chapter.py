@@ -138,8 +138,8 @@ class Chapter:
     def population(self) -> pd.Series:
         from dgkit import data
 
-        y = int(self.params.get("gdp.year", 2019))
-        return data.population().query("year == @y").set_index("unit_id")["population"]
+        pop = data.population()
+        return pop[pop["year"] == int(self.params.get("gdp.year", 2019))].set_index("unit_id")["population"]
 
     def scores_label(self) -> str:
         return self.mark(self.params.get("scores.label", "index"))

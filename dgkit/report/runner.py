@@ -139,29 +139,27 @@ class WarmKernel:
     def __init__(self, cwd: Path) -> None:
         self.cwd = cwd
         self.km: Any = None
-        self.kc: Any = None
 
     def _ensure(self) -> None:
-        if self.km is not None and self.km.is_alive():
+        from jupyter_core.utils import run_sync
+
+        if self.km is not None and run_sync(self.km.is_alive)():
             return
-        from jupyter_client.manager import KernelManager
+        from jupyter_client.manager import AsyncKernelManager
 
         self.shutdown()
-        self.km = KernelManager(kernel_name=KERNEL)
-        self.km.start_kernel(cwd=str(self.cwd))
+        self.km = AsyncKernelManager(kernel_name=KERNEL)
+        run_sync(self.km.start_kernel)(cwd=str(self.cwd))
 
     def shutdown(self) -> None:
-        if self.kc is not None:
-            try:
-                self.kc.stop_channels()
-            except Exception:  # noqa: BLE001
-                pass
         if self.km is not None:
-            try:
-                self.km.shutdown_kernel(now=True)
-            except Exception:  # noqa: BLE001
-                pass
-        self.km = self.kc = None
+            import contextlib
+
+            from jupyter_core.utils import run_sync
+
+            with contextlib.suppress(Exception):  # best effort on a kernel that may be gone
+                run_sync(self.km.shutdown_kernel)(now=True)
+        self.km = None
 
     def run(self, nb_in: Path, nb_out: Path, parameters: dict[str, Any]) -> dict[str, Any]:
         import nbformat
@@ -192,7 +190,10 @@ class WarmKernel:
                          and any(o.get("output_type") == "error" for o in c.get("outputs", []))), None)
             status = {"status": "failed", "cell": cell, "error": f"{exc.ename}: {exc.evalue}"}
         except DeadKernelError as exc:
-            status = {"status": "failed", "cell": None, "error": f"the kernel died: {exc}"}
+            running = [i for i, c in enumerate(nb.cells) if c.get("cell_type") == "code" and "dgkit-reset" not in c.metadata.get("tags", [])
+                       and c.get("execution_count") is None]
+            where = f"code cell {running[0] + 1} of the notebook" if running else "?"
+            status = {"status": "failed", "cell": where, "error": f"the kernel died while running {where}: {exc}"}
             self.shutdown()
         except Exception as exc:  # noqa: BLE001
             status = {"status": "failed", "cell": None, "error": f"{type(exc).__name__}: {exc}"}

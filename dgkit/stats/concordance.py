@@ -64,17 +64,17 @@ def weighted_kappa(a: pd.Series, b: pd.Series, categories: list[str], weights: s
     unknown = (set(df["a"]) | set(df["b"])) - set(pos)
     if unknown:
         raise ValueError(f"categories not in the ordered list: {sorted(unknown)}")
-    O = np.zeros((k, k))
+    obs = np.zeros((k, k))
     for x, y in zip(df["a"], df["b"]):
-        O[pos[x], pos[y]] += 1
-    O /= O.sum()
-    E = np.outer(O.sum(axis=1), O.sum(axis=0))
+        obs[pos[x], pos[y]] += 1
+    obs /= obs.sum()
+    E = np.outer(obs.sum(axis=1), obs.sum(axis=0))
     i, j = np.indices((k, k))
     W = np.abs(i - j) / (k - 1)
     if weights == "quadratic":
         W = W**2
-    kappa = 1 - (W * O).sum() / (W * E).sum()
-    exact = float(np.trace(O))
-    t = pd.DataFrame(O * len(df), index=categories, columns=categories)
+    kappa = 1 - (W * obs).sum() / (W * E).sum()
+    exact = float(np.trace(obs))
+    t = pd.DataFrame(obs * len(df), index=categories, columns=categories)
     return StatResult(t, f"weighted κ ({weights}) = {kappa:.2f} on n = {len(df)} units; exact agreement {exact:.0%}",
                       {"kappa": float(kappa), "n": len(df), "exact_agreement": exact})

@@ -17,7 +17,6 @@ editions.
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from dgkit.stats.result import StatResult, fmt_p

@@ -1,0 +1,250 @@
+"""Issue 8: the catalogue of bad inputs. Every case raises (or reports) a clear message naming
+where and what; docs/errors.md lists each with the message a user sees.
+
+Regenerate the document after changing a message:
+    DGKIT_WRITE_ERRORS_DOC=1 .venv/bin/python -m pytest tests/test_errors_catalogue.py
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dgkit import errors as E
+
+ROOT = Path(__file__).resolve().parents[1]
+DOC = ROOT / "docs" / "errors.md"
+
+
+def _csv(tmp: Path, text: str, name: str = "mydata.csv") -> Path:
+    p = tmp / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def _read(text, **kw):
+    def run(tmp):
+        from dgkit.readers import read_indicators
+
+        read_indicators(_csv(tmp, text), **kw)
+    return run
+
+
+def _fw(d):
+    def run(tmp):
+        from dgkit.framework import load_framework
+
+        load_framework(d)
+    return run
+
+
+def _params(text):
+    def run(tmp):
+        from dgkit.params import load_params
+
+        p = tmp / "edition.yaml"
+        p.write_text(text, encoding="utf-8")
+        load_params(p)
+    return run
+
+
+P2 = [{"code": "P", "name": "P", "weight": 0.6}, {"code": "Q", "name": "Q", "weight": 0.4}]
+I2 = [{"code": "a", "name": "a", "parent": "P"}, {"code": "b", "name": "b", "parent": "Q"}]
+CCID_COLS = None
+
+
+def _ccid_header():
+    from dgkit.framework import load_framework
+
+    return load_framework("ccid_2020").indicator_codes
+
+
+def _ccid_row(values):
+    cols = _ccid_header()
+    return "province,year," + ",".join(cols) + "\n广东,2020," + ",".join(values(cols)) + "\n"
+
+
+def _build_zero_mean(tmp):
+    from dgkit.index import build_index
+
+    fw = {"name": "t", "pillars": [{"code": "P", "name": "P", "weight": 1}], "indicators": [{"code": "x", "name": "x", "parent": "P", "type": "count"}]}
+    from dgkit.framework import load_framework
+
+    build_index(pd.DataFrame({"unit_id": ["440000", "330000"], "year": [2020, 2020], "x": [0.0, 0.0]}), load_framework(fw))
+
+
+def _minmax_constant(tmp):
+    from dgkit.normalise import minmax
+
+    minmax(pd.DataFrame({"x": [5.0, 5.0, 5.0]}), context=" in 2021")
+
+
+def _geometric_zero(tmp):
+    from dgkit.aggregate import aggregate
+
+    aggregate(pd.DataFrame({"a": [0.0, 50.0], "b": [10.0, 20.0]}, index=["440000", "330000"]), pd.Series({"a": 0.5, "b": 0.5}), "geometric")
+
+
+def _missing_edition(tmp):
+    from dgkit.stats.progress import advancement_rate
+
+    w = pd.DataFrame({2018: [0.5, 0.6, 0.7], 2020: [0.55, np.nan, 0.75]}, index=["China", "Japan", "Korea"])
+    return advancement_rate(w).sentence + "; listed: " + ", ".join(advancement_rate(w).extra["missing"]["unit"])
+
+
+def _existing_report(tmp):
+    from dgkit.report.runner import run_report
+
+    (tmp / "reports" / "2020").mkdir(parents=True)
+    run_report(ROOT / "params" / "2020.yaml", chapters=["2"], out=tmp / "reports", progress=False)
+
+
+def _unwritable(tmp):
+    from dgkit.report.runner import run_report
+
+    (tmp / "blocked").write_text("a file where the report folder should be")
+    run_report(ROOT / "params" / "2020.yaml", chapters=["2"], out=tmp / "blocked" / "reports", progress=False)
+
+
+def _unknown_dataset(tmp):
+    from dgkit import data
+
+    data.load("tsinghua_2020_provinse")
+
+
+def _ahp_not_reciprocal(tmp):
+    from dgkit.weights import ahp
+
+    ahp(np.array([[1, 3], [3, 1]]))
+
+
+def _bad_direction_normalise(tmp):
+    from dgkit.normalise import normalise
+
+    normalise(pd.DataFrame({"x": [1.0, 2.0]}), "minmax", directions={"x": 0})
+
+
+def _unknown_normalisation(tmp):
+    from dgkit.normalise import normalise
+
+    normalise(pd.DataFrame({"x": [1.0, 2.0]}), "min_max")
+
+
+# id, category, bad input, callable, exception (None = a report, not an error), must contain
+CASES = [
+    ("D01", "data", "misspelt province name (广栋)", _read("province,year,A\n广东,2020,1\n广栋,2020,2\n"), E.UnknownUnitError, ["row 3", "column 'province'", "广东"]),
+    ("D02", "data", "ambiguous unit name (Taizhou: 台州 or 泰州)", _read("city,year,A\nTaizhou,2020,1\n", unit_level="city"), E.AmbiguousUnitError, ["row 2", "台州", "泰州"]),
+    ("D03", "data", "empty unit name", _read("province,year,A\n,2020,1\n"), E.UnknownUnitError, ["row 2", "empty province name"]),
+    ("D04", "data", "two rows for the same unit, year and indicator with different values", _read("province,year,A\n广东,2020,1\n广东省,2020,2\n"), E.DataValidationError, ["rows 2, 3", "conflicting duplicate"]),
+    ("D05", "data", "text in a numeric cell (八五)", _read("province,year,A\n广东,2020,八五\n"), E.InputError, ["row 2", "column 'A'", "not a number", "八五"]),
+    ("D06", "data", "malformed thousands separators (1,23,4)", _read('province,year,A\n广东,2020,"1,23,4"\n'), E.InputError, ["row 2", "not a number"]),
+    ("D07", "data", "an indicator column with no values at all", _read("province,year,A,B\n广东,2020,1,\n浙江,2020,2,\n"), E.DataValidationError, ["column 'B'", "empty"]),
+    ("D08", "data", "an indicator that is all missing markers (NA, -)", _read("province,year,A,B\n广东,2020,1,NA\n浙江,2020,2,-\n"), E.DataValidationError, ["column 'B'", "all missing"]),
+    ("D09", "data", "a year that is not a year (20x0)", _read("province,year,A\n广东,20x0,1\n"), E.InputError, ["row 2", "column 'year'"]),
+    ("D10", "data", "values in a column without a header", _read("province,year,A,\n广东,2020,1,5\n"), E.InputError, ["without a header"]),
+    ("D11", "data", "the same column header twice", _read("province,year,A,A\n广东,2020,1,2\n"), E.InputError, ["duplicate column header"]),
+    ("D12", "data", "no recognisable header row", _read("name,A\n广东,1\n"), E.InputError, ["no header row", "province"]),
+    ("D13", "data", "a negative count (CCID count indicator)", _read(_ccid_row(lambda cols: ["-3"] + ["1"] * (len(cols) - 1)), framework="ccid_2020"), E.DataValidationError, ["negative value for a count indicator", "INF01"]),
+    ("D14", "data", "an indicator code not in the framework (DAT4X)", _read(_ccid_row(lambda cols: ["1"] * len(cols)).replace("DAT04", "DAT4X"), framework="ccid_2020"), E.FrameworkError, ["DAT4X", "not in framework", "DAT04"]),
+    ("D15", "data", "a framework indicator missing from the data", _read(_ccid_row(lambda cols: ["1"] * len(cols)).replace(",DAT04", "").rsplit(",", 1)[0] + "\n", framework="ccid_2020"), E.FrameworkError, ["not in the data", "DAT04"]),
+    ("D16", "data", "an unsupported file type", lambda tmp: __import__("dgkit.readers", fromlist=["x"]).read_indicators(_csv(tmp, "x", "data.docx")), E.InputError, ["unsupported file type", ".docx"]),
+    ("D17", "data", "a file that does not exist", lambda tmp: __import__("dgkit.readers", fromlist=["x"]).read_indicators(tmp / "nope.csv"), E.InputError, ["file not found"]),
+    ("D18", "data", "an all-zero indicator under ln(1 + X/X̄) (zero base mean)", _build_zero_mean, E.NormalisationError, ["positive base mean", "X̄ = 0", "in 2020"]),
+    ("D19", "data", "a constant indicator under min-max", _minmax_constant, E.NormalisationError, ["constant", "in 2021"]),
+    ("D20", "data", "zeros under a geometric mean", _geometric_zero, E.NormalisationError, ["zero or negative at 440000/a", "zeros='shift'"]),
+    ("D21", "data", "a unit missing in one edition (推进率)", _missing_edition, None, ["missing in one edition", "Japan"]),
+    ("D22", "data", "an unknown bundled data set name", _unknown_dataset, E.InputError, ["no bundled data set", "tsinghua_2020_provinces"]),
+    ("F01", "framework", "weights that do not sum to 1 within a group", _fw({"name": "t", "pillars": [{"code": "P", "name": "P", "weight": 0.7}, {"code": "Q", "name": "Q", "weight": 0.4}], "indicators": I2}), E.FrameworkError, ["sum to 1.1", "off by +0.1"]),
+    ("F02", "framework", "an unknown parent", _fw({"name": "t", "pillars": P2, "indicators": [{"code": "a", "name": "a", "parent": "PP"}]}), E.FrameworkError, ["unknown parent 'PP'", "closest valid: P"]),
+    ("F03", "framework", "a cycle of parents", _fw({"name": "t", "pillars": [{"code": "P", "name": "P", "parent": "Q"}, {"code": "Q", "name": "Q", "parent": "P"}], "indicators": I2}), E.FrameworkError, ["cycle", "P → Q → P"]),
+    ("F04", "framework", "a direction that is not ±1", _fw({"name": "t", "pillars": P2, "indicators": [{"code": "a", "name": "a", "parent": "P", "direction": 0}, {"code": "b", "name": "b", "parent": "Q"}]}), E.FrameworkError, ["direction", "+1", "-1"]),
+    ("F05", "framework", "a type that is not count or index", _fw({"name": "t", "pillars": P2, "indicators": [{"code": "a", "name": "a", "parent": "P", "type": "ratio"}, {"code": "b", "name": "b", "parent": "Q"}]}), E.FrameworkError, ["type 'ratio'", "count"]),
+    ("F06", "framework", "the same code twice", _fw({"name": "t", "pillars": P2, "indicators": [{"code": "a", "name": "a", "parent": "P"}, {"code": "a", "name": "a2", "parent": "Q"}]}), E.FrameworkError, ["duplicate code", "a"]),
+    ("F07", "framework", "weights given for some members of a group only", _fw({"name": "t", "pillars": P2, "indicators": [{"code": "a", "name": "a", "parent": "P", "weight": 0.5}, {"code": "a2", "name": "a2", "parent": "P"}, {"code": "b", "name": "b", "parent": "Q"}]}), E.FrameworkError, ["some members but not for a2"]),
+    ("F08", "framework", "an unknown framework name", lambda tmp: __import__("dgkit.framework", fromlist=["x"]).load_framework("ccid2020"), E.FrameworkError, ["no framework 'ccid2020'", "ccid_2020"]),
+    ("F09", "framework", "an AHP matrix that is not reciprocal", _ahp_not_reciprocal, ValueError, ["reciprocal"]),
+    ("F10", "framework", "a direction of 0 passed to a normalisation", _bad_direction_normalise, E.NormalisationError, ["direction of x is 0"]),
+    ("F11", "framework", "an unknown normalisation method", _unknown_normalisation, E.NormalisationError, ["unknown normalisation 'min_max'", "minmax"]),
+    ("P01", "params", "an unknown key", _params("edition: x\nlanguage: zh\n"), E.ParamsError, ["unknown key 'language'", "closest valid: lang"]),
+    ("P02", "params", "a value of the wrong type", _params("edition: x\nquick: maybe\n"), E.ParamsError, ["wrong type for 'quick'", "true/false"]),
+    ("P03", "params", "an edition whose data file does not exist", _params("edition: x\nindex: {data: data/my_2024.csv}\n"), E.ParamsError, ["edition without data", "index.data"]),
+    ("P04", "params", "an output folder outside the project's reports/", _params("edition: x\nout: ../../tmp/elsewhere\n"), E.ParamsError, ["outside the project's report folder"]),
+    ("P05", "params", "an unsafe YAML tag", _params("edition: !!python/object/apply:os.system ['echo hacked']\n"), E.ParamsError, ["unsafe or unknown YAML tag", "row 1"]),
+    ("P06", "params", "invalid YAML", _params("edition: x\n  lang: [zh\n"), E.ParamsError, ["invalid YAML"]),
+    ("P07", "params", "no edition key", _params("title: untitled\n"), E.ParamsError, ["missing required key 'edition'"]),
+    ("P08", "params", "an unknown chapter", _params("edition: x\nchapters: [12]\n"), E.ParamsError, ["unknown chapter", "11 (11_international)"]),
+    ("P09", "params", "a value outside its allowed set", _params("edition: x\nscores: {source: tsinghua}\n"), E.ParamsError, ["invalid value for 'scores.source'", "tsinghua_2020"]),
+    ("R01", "run", "a report that already exists, without --force", _existing_report, E.OutputExistsError, ["exists", "--force"]),
+    ("R02", "run", "an output folder that cannot be written (a file in the way, a read-only or full disk)", _unwritable, E.ReportError, ["cannot write the report"]),
+]
+RUN_CASES_ELSEWHERE = [
+    ("R03", "run", "a chapter that raises", "report exits 1: `07_progress: cell 7: ValueError: …` — the previous report is kept, the partial notebook is in `reports/<edition>.failed/`", "tests/test_report.py::test_failed_chapter_keeps_the_previous_report_and_the_failed_notebook"),
+    ("R04", "run", "a kernel that dies", "report exits 1: `07_progress: cell ?: the kernel died: …` — as above; the next chapter gets a new kernel", "tests/test_report.py::test_failed_chapter_keeps_the_previous_report_and_the_failed_notebook"),
+]
+
+
+def _message(case, tmp):
+    cid, cat, what, fn, exc, needles = case
+    if exc is None:
+        return fn(tmp)
+    with pytest.raises(exc) as info:
+        fn(tmp)
+    return str(info.value)
+
+
+def _clean(msg: str, tmp: Path) -> str:
+    return msg.replace(str(tmp), "<dir>").replace(str(ROOT), "<project>")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_bad_input_gets_a_clear_message(case, tmp_path):
+    msg = _message(case, tmp_path)
+    for n in case[5]:
+        assert n in msg, (case[0], n, msg)
+    assert "Traceback" not in msg
+    if case[4] is not None and case[4] is not ValueError:
+        assert issubclass(case[4], E.DgkitError)
+    if case[1] == "data" and case[0] <= "D17":
+        assert "mydata.csv" in msg or "nope.csv" in msg or "data.docx" in msg, "names the file"
+
+
+def test_catalogue_is_large_and_documented(tmp_path_factory):
+    assert len(CASES) + len(RUN_CASES_ELSEWHERE) >= 30
+    rows = []
+    for case in CASES:
+        tmp = tmp_path_factory.mktemp(case[0])
+        msg = _clean(_message(case, tmp), tmp).replace("|", "\\|").replace("\n", " ")
+        rows.append(f"| {case[0]} | {case[1]} | {case[2]} | {'(report, not an error)' if case[4] is None else case[4].__name__} | {msg} |")
+    for cid, cat, what, msg, test in RUN_CASES_ELSEWHERE:
+        rows.append(f"| {cid} | {cat} | {what} | ChapterError summary | {msg} (test: `{test}`) |")
+    doc = "\n".join([
+        "# What dgkit says when an input is wrong",
+        "",
+        "Every case below has a test (`tests/test_errors_catalogue.py`; runs: `tests/test_report.py`).",
+        "Errors derive from `dgkit.errors.DgkitError`; the command line prints them as `dgkit: error: …`",
+        "and exits 2 (a failed chapter exits 1). Rows are spreadsheet rows: the header is row 1.",
+        "`<dir>` stands for the folder of your file.",
+        "",
+        "Repairs that are made and logged instead of refused (`IndicatorTable.repairs`): full-width",
+        "digits and punctuation (`１２.５`), thousands separators (`1,234`), percentages (`85%` → 85,",
+        "kept in percent points), missing markers (blank, `-`, `—`, `NA`, `..`) read as missing, title",
+        "rows above the header, empty unnamed columns, exact duplicate rows; countries renamed between",
+        "UN editions are harmonised (`dgkit.data.egdi`).",
+        "",
+        "| id | kind | bad input | exception | what the user sees |",
+        "|---|---|---|---|---|",
+        *rows,
+        "",
+    ])
+    if os.environ.get("DGKIT_WRITE_ERRORS_DOC"):
+        DOC.parent.mkdir(exist_ok=True)
+        DOC.write_text(doc, encoding="utf-8")
+    text = DOC.read_text(encoding="utf-8")
+    for case in CASES:
+        assert f"| {case[0]} |" in text, f"{case[0]} missing from docs/errors.md (regenerate it)"
+        for n in case[5]:
+            assert n.replace("|", "\\|") in text, (case[0], n)
