@@ -28,6 +28,18 @@ import pandas as pd
 RANDOM_INDEX = {1: 0.0, 2: 0.0, 3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41, 9: 1.45, 10: 1.49}
 
 
+def expert(scores: pd.DataFrame) -> pd.Series:
+    """Expert weights as CCID 2020 describes them (附录 02 2、): each expert distributes 100 points
+    over the indicators (rows = experts, columns = indicators); the weight is the mean score,
+    λ_j = mean_e s_ej, returned normalised to sum 1. A row that does not sum to 100 is an error."""
+    tot = scores.sum(axis=1)
+    bad = tot[(tot - 100).abs() > 1e-6]
+    if len(bad):
+        raise ValueError(f"expert {bad.index[0]!r} gives {bad.iat[0]:g} points; each expert distributes 100")
+    lam = scores.mean()
+    return (lam / lam.sum()).rename("weight")
+
+
 def equal(columns: list[str]) -> pd.Series:
     return pd.Series(1.0 / len(columns), index=columns, name="weight")
 

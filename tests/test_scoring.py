@@ -312,3 +312,24 @@ def test_numpy_class_breaks_equal_mapclassify(seed):
     assert tiers.five_equal_parts(s, "range", engine="numpy").equals(tiers.five_equal_parts(s, "range", engine="mapclassify"))
     t = data.tsinghua_provinces().set_index("unit_id")["score"]
     assert tiers.natural_breaks(t, 4).equals(tiers.natural_breaks(t, 4, engine="mapclassify"))
+
+
+def test_framework_from_a_dataframe_and_expert_weights():
+    df = pd.DataFrame([
+        {"code": "P", "name": "P", "level": "pillar", "weight": 0.5}, {"code": "Q", "name": "Q", "level": "pillar", "weight": 0.5},
+        {"code": "a", "name": "a", "level": "indicator", "parent": "P", "type": "count", "direction": 1},
+        {"code": "b", "name": "b", "level": "indicator", "parent": "Q", "type": "index", "direction": -1},
+    ])
+    fw = load_framework(df)
+    assert fw.indicator_codes == ["a", "b"] and fw.directions()["b"] == -1
+    with pytest.raises(FrameworkError, match="unknown parent"):
+        load_framework(df.assign(parent=df["parent"].replace({"Q": "R"})))
+    # CCID: each expert distributes 100 points; the weight is the mean score
+    scores = pd.DataFrame({"a": [60.0, 40.0, 50.0], "b": [40.0, 60.0, 50.0]}, index=["e1", "e2", "e3"])
+    assert weights.expert(scores).to_dict() == {"a": 0.5, "b": 0.5}
+    with pytest.raises(ValueError, match="100"):
+        weights.expert(scores.assign(a=[70.0, 40.0, 50.0]))
+    # weights given as expert points summing to 100 are accepted as they are
+    fw100 = load_framework({"name": "t", "pillars": [{"code": "P", "name": "P", "weight": 70}, {"code": "Q", "name": "Q", "weight": 30}],
+                            "indicators": [{"code": "a", "name": "a", "parent": "P"}, {"code": "b", "name": "b", "parent": "Q"}]})
+    assert fw100.pillar_weights().to_dict() == {"P": 0.7, "Q": 0.3}

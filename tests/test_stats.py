@@ -196,3 +196,19 @@ def test_coherence_of_the_demo_index():
     c = coherence.coherence(r, 2023)
     assert len(c.table) == 34 and set(c.extra["pillars"]["pillar"]) == {"INF", "SEC", "SRV", "APP", "DAT"}
     assert c.extra["pillars"]["pc1_variance_share"].between(0, 1).all()
+
+
+def test_city_type_tier_shares_recompute_tsinghua_table_4_3():
+    t = data.load("tsinghua_2020_city_tiers").set_index("city")["tier"]
+    r = regions.tier_shares(t, regions.city_types("tsinghua"), ["引领型", "优质型", "特色型", "发展型", "追赶型"]).table
+    pub = data.load("tsinghua_2020_city_type_shares").rename(columns={"city_type": "group"})
+    m = r.merge(pub, on=["group", "tier"])
+    assert len(m) == 15
+    ok = m[~m["note"].str.contains("disagrees")]
+    printed = ok.dropna(subset=["share_printed_pct"])
+    assert (printed["share_printed_pct"] - printed["share_pct"]).abs().max() < 0.05
+    bad = m[m["note"].str.contains("disagrees")]
+    assert set(zip(bad["group"], bad["tier"])) == {("其他大中城市", "追赶型"), ("其他大中城市", "发展型")}
+    # Tsinghua's 副省级 group vs the official one
+    off = regions.city_types("official")
+    assert "西安" in set(off.query("group == '副省级城市'")["unit_id"]) and "苏州" in set(off.query("group == '其他大中城市'")["unit_id"])

@@ -105,3 +105,9 @@ def test_compare_two_builds_side_by_side(demo):
     c = demo.compare(other, 2023)
     assert list(c.columns) == ["index_a", "index_b", "rank_a", "rank_b", "rank_change"]
     assert (c["rank_change"] == c["rank_b"] - c["rank_a"]).all()
+
+
+def test_per_unit_sobol_has_confidence_intervals(demo):
+    so = uncertainty.sobol(demo, 2023, n=64, seed=2)
+    st, conf = so.extra["per_unit_ST"], so.extra["per_unit_ST_conf"]
+    assert st.shape == conf.shape == (31, 7) and (conf.to_numpy() >= 0).all()

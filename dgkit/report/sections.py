@@ -107,9 +107,9 @@ def tier_schemes(ch: Chapter) -> dict[str, Any]:
             order = tiers.ECHELON_LABELS[:k]
         else:
             raise ValueError(f"unknown tier scheme {scheme!r}")
-        table[name] = t
-        panels[name] = (t, list(order))
-        counts = t.value_counts().reindex(order).fillna(0).astype(int)
+        table[name] = t.map(lambda x: tiers.label(x, ch.lang))
+        panels[name] = (table[name], [tiers.label(o, ch.lang) for o in order])
+        counts = t.value_counts().reindex(order).fillna(0).astype(int).rename(index=lambda x: tiers.label(x, ch.lang))
         ch.fact(f"{name}_counts", counts.to_dict(), ch.mark(f"{name}: " + ", ".join(f"{k} {v}" for k, v in counts.items())), ch.scores_source())
         if spec.get("published"):
             tab_name, col = spec["published"].split(".")

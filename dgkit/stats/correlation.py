@@ -64,7 +64,7 @@ def economy(index: pd.Series, gdp: pd.Series, population: pd.Series | None = Non
     parts.append(correlate(rank_i, rank_g, methods=("pearson",), label="rank vs GDP rank").table)
     t = pd.concat(parts, ignore_index=True)
     p = t[(t["label"] == "GDP") & (t["method"] == "pearson")].iloc[0]
-    s = f"Pearson R of the index with GDP = {p['r']:.2f} (95% CI {p['ci_low']:.2f}–{p['ci_high']:.2f}), n = {int(p['n'])}, {fmt_p(p['p'])}"
+    s = f"correlation of the index with GDP: R = {p['r']:.2f} (95% CI {p['ci_low']:.2f}–{p['ci_high']:.2f}), n = {int(p['n'])}, {fmt_p(p['p'])}"
     return StatResult(t, s, {"pearson_r_gdp": float(p["r"]), "n": int(p["n"])})
 
 

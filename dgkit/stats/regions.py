@@ -44,3 +44,37 @@ def regional_structure(scores: pd.Series, grouping: str = "常规地区", member
     s_ = (f"{grouping}: {top['group']} leads with a total of {top['total']:.1f} ({top['share_pct']:.1f}% of the national total {national_total:.1f})"
           + ("; groups overlap, so shares do not add to 100%" if overlap else ""))
     return StatResult(t, s_, {"national_total": national_total, "national_mean": national_mean})
+
+
+CITY_TYPES = {"副省级城市": "fusheng", "省会城市": "capital", "其他大中城市": "other"}
+
+
+def city_types(grouping: str = "tsinghua") -> pd.DataFrame:
+    """Long table city → type (副省级城市, 省会城市, 其他大中城市); a city can be in two types (广州 is both
+    副省级 and 省会). ``grouping="tsinghua"`` uses Tsinghua 2020's own groups (its 副省级 group holds 苏州
+    and not 西安), ``"official"`` the State Council designations."""
+    from dgkit import data
+
+    c = data.cities()
+    rows = []
+    for label, key in CITY_TYPES.items():
+        if key == "other":
+            col = c["tsinghua_other"] if grouping == "tsinghua" else ((c["official_fusheng"] == 0) & (c["official_capital"] == 0)).astype(int)
+        else:
+            col = c[f"{grouping}_{key}"]
+        rows += [{"unit_id": city, "group": label} for city in c.loc[col == 1, "city"]]
+    return pd.DataFrame(rows)
+
+
+def tier_shares(tiers: pd.Series, members: pd.DataFrame, order: list[str] | None = None) -> StatResult:
+    """Share of each tier within each group (Tsinghua 表4-3 text): group, tier, n, share_pct."""
+    rows = []
+    for g, sub in members.groupby("group", sort=False):
+        t = tiers.reindex(sub["unit_id"]).dropna()
+        cats = order or sorted(t.unique())
+        for tier in cats:
+            n = int((t == tier).sum())
+            rows.append({"group": g, "tier": tier, "n": n, "group_size": len(t), "share_pct": 100 * n / len(t) if len(t) else float("nan")})
+    tab = pd.DataFrame(rows)
+    top = tab.sort_values("share_pct", ascending=False).iloc[0]
+    return StatResult(tab, f"largest tier share: {top['tier']} among {top['group']}, {top['share_pct']:.1f}% ({top['n']}/{top['group_size']})")
