@@ -41,6 +41,7 @@ SCHEMA: dict[str, Any] = {
     "figure_formats": list,
     "chapters": list,
     "jobs": int,
+    "cohort": (str, list),
     "index": {"framework": str, "data": str, "year": int, "years": list, "options": dict, "unit_level": str},
     "scores": {"source": str, "label": str, "year": int, "synthetic": bool},
     "gdp": {"year": int, "vintage": str},

@@ -266,3 +266,15 @@ def test_english_labels_and_fresh_kernels(tmp_path):
     assert "Leading" in tiers_csv and "引领型" not in tiers_csv
     facts = json.loads((res.path / "facts.json").read_text(encoding="utf-8"))
     assert "Leading 4" in facts["03_tiers.tsinghua_fixed_counts"]["sentence"]
+
+
+def test_cohort_restricts_the_analysed_units(tmp_path):
+    from dgkit.report.chapter import Chapter
+
+    text = (ROOT / "params" / "2020.yaml").read_text(encoding="utf-8").replace("cohort: provinces", "cohort: [北京, 上海, Guangdong, 330000]")
+    p = _params(tmp_path, text)
+    ch = Chapter.open(p, "02_ranking", tmp_path / "out")
+    assert set(ch.scores.index) == {"110000", "310000", "440000", "330000"}
+    bad = Chapter.open(_params(tmp_path, text.replace("[北京, 上海, Guangdong, 330000]", "[北京, 上海市, Guangdon]")), "02_ranking", tmp_path / "o2")
+    with pytest.raises(Exception, match="Guangdon.*closest valid: 广东"):
+        _ = bad.scores

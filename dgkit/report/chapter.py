@@ -98,18 +98,38 @@ class Chapter:
     def year(self) -> int:
         return int(self.params.get("scores.year") or self.params.get("index.year"))
 
+    def cohort(self, units: pd.Index) -> pd.Index:
+        """The units of the cohort the params ask for: ``all`` (default), ``provinces`` (the 31),
+        ``provinces_with_corps`` (32, with 新疆生产建设兵团), or a list of names/codes."""
+        from dgkit.units import resolver
+
+        c = self.params.get("cohort", "all")
+        if c == "all":
+            return units
+        if c == "provinces":
+            return units[units != "XJBT"]
+        if c == "provinces_with_corps":
+            return units
+        if isinstance(c, list):
+            wanted = set(resolver("province").resolve_many(c, file=str(self.params.path), column="cohort"))
+            return units[units.isin(wanted)]
+        from dgkit.errors import ParamsError
+
+        raise ParamsError("unknown cohort", file=str(self.params.path), column="cohort", expected="all, provinces, provinces_with_corps or a list of units", got=c)
+
     @functools.cached_property
     def scores(self) -> pd.Series:
-        """The index analysed in chapters 2-8, by unit_id."""
+        """The index analysed in chapters 2-8, by unit_id (restricted to the params' cohort)."""
         from dgkit import data
 
         src = self.params.get("scores.source", "tsinghua_2020")
         if src == "tsinghua_2020":
-            return data.tsinghua_provinces().set_index("unit_id")["score"].rename("score")
-        if src == "cpsc_2019":
-            return data.cpsc_2019().set_index("unit_id")["overall_index"].dropna().rename("score")
-        b = self.build
-        return b.index.xs(int(self.params.get("index.year")), level="year").rename("score")
+            s = data.tsinghua_provinces().set_index("unit_id")["score"].rename("score")
+        elif src == "cpsc_2019":
+            s = data.cpsc_2019().set_index("unit_id")["overall_index"].dropna().rename("score")
+        else:
+            s = self.build.index.xs(int(self.params.get("index.year")), level="year").rename("score")
+        return s.loc[self.cohort(s.index)]
 
     @functools.cached_property
     def components(self) -> pd.DataFrame | None:
