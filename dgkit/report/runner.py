@@ -136,8 +136,9 @@ class WarmKernel:
     with ``papermill.execute_notebook`` in a kernel of its own instead.
     """
 
-    def __init__(self, cwd: Path) -> None:
+    def __init__(self, cwd: Path, log: Path | None = None) -> None:
         self.cwd = cwd
+        self.log = log  # the kernel's own stderr (start-up chatter, crashes) goes here, not to the terminal
         self.km: Any = None
 
     def _ensure(self) -> None:
@@ -149,7 +150,13 @@ class WarmKernel:
 
         self.shutdown()
         self.km = AsyncKernelManager(kernel_name=KERNEL)
-        run_sync(self.km.start_kernel)(cwd=str(self.cwd))
+        kw: dict[str, Any] = {}
+        if self.log is not None:
+            import subprocess as sp
+
+            self._log_fh = open(self.log, "ab")  # noqa: SIM115 - closed in shutdown
+            kw = {"stdout": sp.DEVNULL, "stderr": self._log_fh}
+        run_sync(self.km.start_kernel)(cwd=str(self.cwd), **kw)
 
     def shutdown(self) -> None:
         if self.km is not None:
@@ -160,6 +167,10 @@ class WarmKernel:
             with contextlib.suppress(Exception):  # best effort on a kernel that may be gone
                 run_sync(self.km.shutdown_kernel)(now=True)
         self.km = None
+        fh = getattr(self, "_log_fh", None)
+        if fh is not None:
+            fh.close()
+            self._log_fh = None
 
     def run(self, nb_in: Path, nb_out: Path, parameters: dict[str, Any]) -> dict[str, Any]:
         import nbformat
@@ -311,8 +322,10 @@ def run_report(params_path: str | Path = "params/2020.yaml", chapters: list[str]
     plan = plan_workers(selected, n_workers)
     lock = threading.Lock()
 
-    def worker(mine: list[str]) -> None:
-        warm = None if fresh_kernels else WarmKernel(root)
+    (stage / "logs").mkdir(exist_ok=True)
+
+    def worker(i: int, mine: list[str]) -> None:
+        warm = None if fresh_kernels else WarmKernel(root, stage / "logs" / f"kernel-{i + 1}.log")
         try:
             for c in mine:
                 nb_out = stage / "notebooks" / f"{c}.ipynb"
@@ -332,7 +345,7 @@ def run_report(params_path: str | Path = "params/2020.yaml", chapters: list[str]
                 warm.shutdown()
 
     with ThreadPoolExecutor(max_workers=n_workers) as pool:
-        for f in [pool.submit(worker, mine) for mine in plan if mine]:
+        for f in [pool.submit(worker, i, mine) for i, mine in enumerate(plan) if mine]:
             f.result()
     if bar is not None:
         bar.close()
