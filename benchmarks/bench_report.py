@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
-def empty_notebook_seconds(tmp: Path, repeats: int = 3) -> float:
+def empty_notebook_seconds(tmp: Path, repeats: int = 5) -> float:
     import nbformat
     import papermill as pm
     from nbformat.v4 import new_code_cell, new_notebook
@@ -50,7 +50,7 @@ def main() -> None:
         res = run_report(args.params, out=tmp / "reports", jobs=args.jobs, progress=False)
         wall = time.perf_counter() - t0
     budget = n * e
-    print(f"papermill, empty notebook (median of 3): {e:.2f} s")
+    print(f"papermill, empty notebook (median of 5): {e:.2f} s")
     print(f"full report ({n} chapters, ok={res.ok}):     {wall:.2f} s")
     print(f"budget = {n} × {e:.2f} s = {budget:.2f} s")
     print(f"P1 ratio report / budget = {wall / budget:.2f}  (target ≤ 1.00) {'OK' if wall <= budget else 'MISSED'}")

@@ -258,7 +258,7 @@ def test_jupyterlab_shows_a_chapter_with_its_figure(report_2020, tmp_path):
 def test_english_labels_and_fresh_kernels(tmp_path):
     p = tmp_path / "en.yaml"
     p.write_text((ROOT / "params" / "2020.yaml").read_text(encoding="utf-8").replace("lang: zh", "lang: en").replace('edition: "2020"', 'edition: "2020-en"'), encoding="utf-8")
-    res = run_report(p, chapters=["2", "3"], out=tmp_path / "r", quick=True, progress=False, fresh_kernels=True)
+    res = run_report(p, chapters=["2", "3", "5"], out=tmp_path / "r", quick=True, progress=False, fresh_kernels=True)
     assert res.ok, res.summary()
     tab = (res.path / "tables" / "02_ranking__ranking.csv").read_text(encoding="utf-8")
     assert tab.startswith("unit_id,unit,score,rank") and "Shanghai" in tab
@@ -266,6 +266,8 @@ def test_english_labels_and_fresh_kernels(tmp_path):
     assert "Leading" in tiers_csv and "引领型" not in tiers_csv
     facts = json.loads((res.path / "facts.json").read_text(encoding="utf-8"))
     assert "Leading 4" in facts["03_tiers.tsinghua_fixed_counts"]["sentence"]
+    regions_csv = (res.path / "tables" / "05_regions__region_四大地带.csv").read_text(encoding="utf-8")
+    assert "East" in regions_csv and "东部" not in regions_csv
 
 
 def test_cohort_restricts_the_analysed_units(tmp_path):

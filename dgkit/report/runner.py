@@ -259,22 +259,40 @@ def _facts_md(facts: dict[str, Any], edition: str) -> str:
 
 
 def _workbook(tables_dir: Path) -> None:
-    import pandas as pd
+    """One Excel workbook, a sheet per table (openpyxl in write-only mode: fast for many sheets)."""
+    import csv
+
+    from openpyxl import Workbook
 
     csvs = sorted(tables_dir.glob("*.csv"))
     if not csvs:
         return
-    with pd.ExcelWriter(tables_dir / "tables.xlsx", engine="openpyxl") as xw:
-        used: set[str] = set()
-        for c in csvs:
-            df = pd.read_csv(c, comment="#")
-            name = c.stem.split("__", 1)[-1][:28]
-            base, i = name, 1
-            while name in used:
-                i += 1
-                name = f"{base[:25]}_{i}"
-            used.add(name)
-            df.to_excel(xw, sheet_name=name, index=False)
+    wb = Workbook(write_only=True)
+    used: set[str] = set()
+    for c in csvs:
+        name = c.stem.split("__", 1)[-1][:28]
+        base, i = name, 1
+        while name in used:
+            i += 1
+            name = f"{base[:25]}_{i}"
+        used.add(name)
+        ws = wb.create_sheet(title=name)
+        with open(c, encoding="utf-8", newline="") as fh:
+            for row in csv.reader(fh):
+                if row and row[0].startswith("# source:"):
+                    ws.append([])
+                    ws.append([row[0]])
+                    continue
+                ws.append([_cell(v) for v in row])
+    wb.save(tables_dir / "tables.xlsx")
+
+
+def _cell(v: str) -> object:
+    try:
+        f = float(v)
+    except ValueError:
+        return v
+    return int(f) if f.is_integer() and "." not in v else f
 
 
 def run_report(params_path: str | Path = "params/2020.yaml", chapters: list[str] | None = None, jobs: int | None = None,

@@ -170,15 +170,17 @@ def region_analysis(ch: Chapter) -> dict[str, Any]:
     s = ch.scores
     out = {}
     for g in (ch.params.get("regions.groupings") or ["常规地区", "四大地带", "热点地区"]):
-        r = regions.regional_structure(s, g)
+        r = regions.regional_structure(s, g, lang=ch.lang)
         out[g] = r
-        ch.table(r.table, f"region_{g}", ch.mark(ch.t(f"{g}: 总量、占比、均值", f"{g}: totals, shares, means")), ch.scores_source(), decimals=2)
+        ge = regions.region_label(g, ch.lang)
+        ch.table(r.table, f"region_{g}", ch.mark(ch.t(f"{g}: 总量、占比、均值", f"{ge}: totals, shares, means")), ch.scores_source(), decimals=2)
         ch.fact(f"lead_{g}", float(r.table.iloc[0]["share_pct"]), ch.mark(r.sentence), ch.scores_source())
         grp = regions.membership(g)
+        grp = grp.assign(group=grp["group"].map(lambda x: regions.region_label(x, ch.lang)))
         if g != "热点地区":
-            ch.figure(figures.group_strip(s, grp.set_index("unit_id")["group"], ch.lang, ch.t(f"{g} 内的分布", f"Distribution within {g}"), ch.synthetic), f"strip_{g}")
+            ch.figure(figures.group_strip(s, grp.set_index("unit_id")["group"], ch.lang, ch.t(f"{g} 内的分布", f"Distribution within the {ge}"), ch.synthetic), f"strip_{g}")
             th = dispersion.theil_decomposition(s, grp.set_index("unit_id")["group"])
-            ch.fact(f"theil_{g}", th.facts["between_share"], ch.mark(f"{g}: " + th.sentence), ch.scores_source())
+            ch.fact(f"theil_{g}", th.facts["between_share"], ch.mark(f"{ge}: " + th.sentence), ch.scores_source())
     if ch.params.get("scores.source") == "tsinghua_2020":
         pub = data.load("ccid_2020_regions")
         out["ccid_published"] = pub
