@@ -26,6 +26,7 @@ CATALOGUE: dict[str, tuple[str, str, bool, str]] = {
     "gdp_vintages": ("reference/gdp_province_2019_2020_vintages.csv", "reference", False, "2019 GDP first release vs revised; 2020 in two vintages"),
     "population": ("reference/population_province_yearend_2019_2024.csv", "reference", False, "year-end resident population, 万人, 2019-2024 (post-census series)"),
     "egdi": ("reference/un_egdi_2018_2024.csv", "reference", False, "UN EGDI, OSI, HCI, TII, E-Participation, 193 countries, 2018-2024"),
+    "un_regions": ("reference/un_country_regions.csv", "reference", False, "UN region and sub-region of the 193 EGDI countries (UNU-EGOV country table)"),
     "tsinghua_2020_provinces": ("published/tsinghua_2020_provinces.csv", "published", False, "Tsinghua 2020: 31 province scores, printed ranks, tier labels as flattened and the kit's reading"),
     "tsinghua_2020_province_facts": ("published/tsinghua_2020_province_facts.csv", "published", False, "Tsinghua 2020: dimension scores and ranks stated in the text"),
     "tsinghua_2020_other_cities": ("published/tsinghua_2020_other_cities.csv", "published", False, "Tsinghua 2020 table 4-1: 68 other cities, four dimension scores and totals"),
@@ -175,6 +176,11 @@ def egdi(harmonise_names: bool = True) -> pd.DataFrame:
     if harmonise_names:
         df["country"] = df["country"].replace(EGDI_RENAMES)
     return df
+
+
+def un_regions() -> pd.DataFrame:
+    """country (EGDI spelling, harmonised), iso3, region (Africa, Americas, Asia, Europe, Oceania), sub_region, source."""
+    return load("un_regions")
 
 
 # ---------------------------------------------------------------- published

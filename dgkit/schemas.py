@@ -151,7 +151,20 @@ GDP_VINTAGES = pa.DataFrameSchema(
     name="gdp_vintages",
 )
 
+UN_REGIONS = pa.DataFrameSchema(
+    {
+        "country": pa.Column(str, unique=True),
+        "iso3": pa.Column(str, pa.Check.str_matches(r"^[A-Z]{3}$"), unique=True),
+        "region": pa.Column(str, pa.Check.isin(["Africa", "Americas", "Asia", "Europe", "Oceania"])),
+        "sub_region": _str,
+        "source": _src,
+    },
+    strict=False,
+    name="un_regions",
+)
+
 SCHEMAS: dict[str, pa.DataFrameSchema] = {
+    "un_regions": UN_REGIONS,
     "gdp_vintages": GDP_VINTAGES,
     "provinces": PROVINCES,
     "cities": CITIES,

@@ -108,6 +108,13 @@ def test_egdi_is_mean_of_its_components():
     assert e.groupby("survey_year")["country"].nunique().to_dict() == {2018: 193, 2020: 193, 2022: 193, 2024: 193}
 
 
+def test_un_regions_cover_every_egdi_country():
+    r = data.un_regions()
+    assert set(r["country"]) == set(data.egdi()["country"])
+    assert r["region"].value_counts().to_dict() == {"Africa": 54, "Asia": 47, "Europe": 43, "Americas": 35, "Oceania": 14}
+    assert r.set_index("country").loc["China", "sub_region"] == "Eastern Asia"
+
+
 # ------------------------------------------------------------------ published
 def test_tsinghua_other_cities_rows_sum_to_totals():
     d = data.load("tsinghua_2020_other_cities")

@@ -129,6 +129,7 @@ def test_facts_hold_the_headline_numbers(report_2020):
     assert f["09_cities.percentile_tier_sizes"]["value"] == [10, 15, 20, 20, 36]
     assert f["09_cities.share_discrepancies"]["value"] == 2
     assert "SYNTHETIC" in f["01_index_construction.index_mean"]["sentence"]
+    assert "vs Asia mean" in f["11_international.focus_vs_region"]["sentence"]
     assert all(v["source"] for v in f.values())
 
 

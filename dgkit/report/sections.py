@@ -406,7 +406,16 @@ def international(ch: Chapter) -> dict[str, Any]:
         top = r.table[r.table["to"] == w.columns[-1]].sort_values("rate", ascending=False).head(10)
         ch.table(top, "top_advancers", ch.t("EGDI 推进率前十", "Top ten EGDI advancers"), src, decimals=3)
         ch.fact("top_advancer", float(top["rate"].iat[0]), r.sentence, src)
+    reg = data.un_regions().set_index("country")
+    rm = e.assign(region=e["country"].map(reg["region"])).groupby(["survey_year", "region"])["egdi"].agg(["count", "mean", "std"]).reset_index()
+    ch.table(rm, "region_means", ch.t("各大洲 EGDI 均值", "EGDI mean by UN region"), src + "; regions: data/reference/un_country_regions.csv", decimals=4)
+    fr = reg.loc[focus, "region"] if focus in reg.index else None
+    if fr is not None:
+        last_y = int(w.columns[-1])
+        m = float(rm[(rm["survey_year"] == last_y) & (rm["region"] == fr)]["mean"].iat[0])
+        ch.fact("focus_vs_region", float(w.loc[focus, last_y] - m),
+                f"{focus} EGDI {w.loc[focus, last_y]:.4f} vs {fr} mean {m:.4f} in {last_y} ({w.loc[focus, last_y] - m:+.4f})", src)
     peers = ["China", "Republic of Korea", "Japan", "Singapore", "United States of America", "United Kingdom of Great Britain and Northern Ireland", "Denmark", "India", "Russian Federation", "Brazil"]
     pw = w.reindex([p for p in peers if p in w.index])
     ch.table(pw.reset_index(), "peers", ch.t("部分国家 EGDI", "EGDI of selected countries"), src, decimals=4)
-    return {"focus": f, "z": z, "peers": pw}
+    return {"focus": f, "z": z, "peers": pw, "region_means": rm}
