@@ -51,9 +51,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_data(args: argparse.Namespace) -> int:
     from dgkit import data
 
-    cat = data.catalogue()
-    with_pd_opts = cat.to_string(index=False)
-    print(with_pd_opts)
+    print(data.catalogue().to_string(index=False))
     return 0
 
 

@@ -77,7 +77,7 @@ def path(name: str) -> Path:
 def _read(name: str) -> pd.DataFrame:
     p = path(name)
     with open(p, encoding="utf-8") as fh:  # read-only
-        df = pd.read_csv(fh, dtype={k: v for k, v in _CODE_COLS.items()}, keep_default_na=True)
+        df = pd.read_csv(fh, dtype=_CODE_COLS, keep_default_na=True)
     for c in _CODE_COLS:
         if c in df.columns:
             df[c] = df[c].fillna("").astype(str)

@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from dgkit.plotting.style import use_style
+from dgkit.plotting.style import SYNTH_TAG, use_style
 
 # Tile grid (row, col) of the 31 provinces and 兵团, rows top to bottom, roughly geographic.
 TILES: dict[str, tuple[int, int]] = {
@@ -78,7 +78,7 @@ def ranking_bar(scores: pd.Series, names=None, components: pd.DataFrame | None =
 def _title(ax, title: str | None, synthetic: bool, lang: str) -> None:
     t = title or ""
     if synthetic:
-        t = ("【合成数据 SYNTHETIC】" if lang == "zh" else "[SYNTHETIC] ") + t
+        t = SYNTH_TAG[lang] + t
     if t:
         ax.set_title(t, fontsize=11)
 
@@ -142,7 +142,7 @@ def tile_maps(panels: dict[str, tuple[pd.Series, Sequence[str] | None]], names=N
     for ax in axes.ravel()[n:]:
         ax.axis("off")
     if title or synthetic:
-        fig.suptitle((("【合成数据 SYNTHETIC】" if lang == "zh" else "[SYNTHETIC] ") if synthetic else "") + (title or ""), fontsize=12)
+        fig.suptitle((SYNTH_TAG[lang] if synthetic else "") + (title or ""), fontsize=12)
     return fig
 
 

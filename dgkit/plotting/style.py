@@ -11,6 +11,8 @@ import importlib.util
 from pathlib import Path
 
 CJK_FAMILY = "Noto Sans CJK SC"
+# the mark every output built on synthetic data carries (titles, captions, sentences)
+SYNTH_TAG = {"zh": "【合成数据 SYNTHETIC】", "en": "[SYNTHETIC] "}
 _registered: str | None = None
 
 

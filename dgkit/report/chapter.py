@@ -19,9 +19,8 @@ import pandas as pd
 
 from dgkit import paths
 from dgkit.params import Params, load_params
+from dgkit.plotting.style import SYNTH_TAG
 from dgkit.report.files import atomic_write_bytes, atomic_write_text
-
-SYNTH_TAG = {"zh": "【合成数据 SYNTHETIC】", "en": "[SYNTHETIC] "}
 
 
 def _clean(v: Any) -> Any:
@@ -51,7 +50,6 @@ class Chapter:
         for sub in ("figures", "tables", "facts"):
             (self.out / sub).mkdir(parents=True, exist_ok=True)
         self._facts: dict[str, Any] = {}
-        self._tables: list[str] = []
 
     @classmethod
     def open(cls, params_path: str | Path, name: str, out_dir: str | Path | None = None, quick: bool = False) -> Chapter:
@@ -171,7 +169,7 @@ class Chapter:
                 "demo_index": "SYNTHETIC demo panel (dgkit/demo.py) × CCID 2020 method"}.get(src, str(src))
 
     # ------------------------------------------------------------ outputs
-    def figure(self, fig, name: str, caption: str = ""):  # noqa: ANN001, ANN201
+    def figure(self, fig, name: str):  # noqa: ANN001, ANN201
         """Save a figure in every requested format (PNG at 300 dpi); return it for display."""
         formats = list(self.params.get("figure_formats") or ["png", "pdf"])
         if "png" not in formats:
@@ -182,8 +180,6 @@ class Chapter:
         bbox = fig.get_tightbbox(fig.canvas.get_renderer()).padded(0.1)
         for f in formats:
             fig.savefig(self.out / "figures" / f"{self.name}__{name}.{f}", dpi=300, metadata=meta.get(f), bbox_inches=bbox)
-        if caption:
-            self._facts.setdefault("_figures", {})[name] = caption
         # Show the saved 300-dpi PNG instead of letting the inline backend render the figure again,
         # and close it (no second rendering, no pile of open figures).
         import matplotlib.pyplot as plt
@@ -216,15 +212,13 @@ class Chapter:
         tex = "% requires \\usepackage{booktabs} (and xeCJK for Chinese)\n" + sty.to_latex(
             hrules=True, caption=_latex_escape(cap) if cap else None, label=f"tab:{self.name}:{name}")
         atomic_write_text(base.with_suffix(".tex"), tex)
-        self._tables.append(name)
         return df
 
     def fact(self, key: str, value: Any, sentence: str, source: str = "") -> None:
         """Record a headline number with a citation-ready sentence (written at once)."""
         self._facts[key] = {"value": _clean(value), "sentence": sentence, "source": source, "chapter": self.name}
-        facts = {k: v for k, v in self._facts.items() if not k.startswith("_")}
         atomic_write_bytes(self.out / "facts" / f"{self.name}.json",
-                           json.dumps(facts, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8"))
+                           json.dumps(self._facts, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8"))
 
 
 def _latex_escape(s: str) -> str:

@@ -51,10 +51,9 @@ class ReportResult:
     def summary(self) -> str:
         if self.ok:
             return f"report {self.edition}: {len(self.timings)} chapter(s) in {self.seconds:.1f} s → {self.path}"
-        lines = [f"report {self.edition}: {len(self.failures)} chapter(s) failed; previous report (if any) kept; partial notebooks in {self.path}"]
-        for f in self.failures:
-            lines.append(f"  - {f['chapter']}: cell {f.get('cell', '?')}: {f.get('error', '')}")
-        return "\n".join(lines)
+        from dgkit.errors import ChapterError
+
+        return f"report {self.edition}: previous report (if any) kept; " + str(ChapterError(self.failures))
 
 
 def select_chapters(spec: list[str] | None, default: list[str]) -> list[str]:
@@ -152,10 +151,8 @@ class WarmKernel:
         self.km = AsyncKernelManager(kernel_name=KERNEL)
         kw: dict[str, Any] = {}
         if self.log is not None:
-            import subprocess as sp
-
             self._log_fh = open(self.log, "ab")  # noqa: SIM115 - closed in shutdown
-            kw = {"stdout": sp.DEVNULL, "stderr": self._log_fh}
+            kw = {"stdout": subprocess.DEVNULL, "stderr": self._log_fh}
         run_sync(self.km.start_kernel)(cwd=str(self.cwd), **kw)
 
     def shutdown(self) -> None:

@@ -19,9 +19,6 @@ from dgkit.stats import coherence, concordance, correlation, dispersion, progres
 TIER_ORDER = tiers.TSINGHUA_LABELS
 
 
-def _named(ch: Chapter, s: pd.Series) -> pd.DataFrame:
-    return pd.DataFrame({ch.t("地区", "unit"): ch.names.reindex(s.index).fillna(pd.Series(s.index, index=s.index)), "value": s})
-
 
 # ------------------------------------------------------------------ 1 index construction
 def index_construction(ch: Chapter) -> dict[str, Any]:
