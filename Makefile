@@ -45,6 +45,7 @@ lab: $(VENV)/.installed
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench_import.py
 	$(BIN)/python benchmarks/bench_uncertainty.py
+	$(BIN)/python benchmarks/bench_validate.py
 	$(BIN)/python benchmarks/bench_report.py
 
 clean-venv:

@@ -17,6 +17,7 @@ _SUBMODULES = {
     "audit",
     "cli",
     "data",
+    "datasets",
     "demo",
     "errors",
     "framework",
@@ -36,7 +37,14 @@ _SUBMODULES = {
     "weights",
 }
 
-__all__ = sorted(_SUBMODULES | {"__version__"})
+__all__ = sorted(_SUBMODULES | {"__version__", "open_dataset"})
+
+
+def open_dataset(name_or_path: Any) -> Any:
+    """Open a bundled dataset (name or alias) or a dataset YAML: see :mod:`dgkit.datasets`."""
+    from dgkit.datasets import open_dataset as _open
+
+    return _open(name_or_path)
 
 
 def __getattr__(name: str) -> Any:

@@ -41,23 +41,43 @@ def _cmd_lab(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from dgkit.readers import read_indicators
+    """A dataset YAML (or a bundled dataset name) is checked whole; a bare csv/xlsx is read with the
+    assumptions printed. Every problem is listed at once; exit 2 when there is any."""
+    from pathlib import Path
 
-    table = read_indicators(args.file, framework=args.framework, unit_level=args.level)
-    print(table.summary())
-    return 0
+    from dgkit.datasets import _catalogue_index, validate_dataset, validate_file
+
+    target = args.file
+    if Path(target).suffix.lower() in (".yaml", ".yml") or (not Path(target).exists() and target in _catalogue_index()):
+        v = validate_dataset(target)
+    else:
+        v = validate_file(target, level=args.level, framework=args.framework)
+        if v.ok:
+            print("assumed (write a dataset YAML to state these):")
+            for a in v.assumptions:
+                print(f"  - {a}")
+    print(v.summary())
+    return 0 if v.ok else 2
 
 
 def _cmd_data(args: argparse.Namespace) -> int:
     from dgkit import data
+    from dgkit.datasets import catalogue
 
+    print("datasets (dgkit.open_dataset(name); data/datasets/*.yaml):")
+    print(catalogue()[["name", "level", "synthetic", "title"]].to_string(index=False))
+    print("\nfiles (dgkit.data.load(name)):")
     print(data.catalogue().to_string(index=False))
     return 0
 
 
 def _cmd_make_demo(args: argparse.Namespace) -> int:
-    from dgkit.demo import write_demo_panel
+    from dgkit.demo import write_county_panel, write_demo_panel
 
+    if args.county:
+        path = write_county_panel(args.out or ".", force=args.force)
+        print(f"wrote {path} and its CSV (SYNTHETIC county panel, 2,850 counties × 2017-2023)")
+        return 0
     path = write_demo_panel(out=args.out, force=args.force)
     print(f"wrote {path}")
     return 0
@@ -86,17 +106,19 @@ def build_parser() -> argparse.ArgumentParser:
     lab.add_argument("--no-browser", action="store_true")
     lab.set_defaults(func=_cmd_lab)
 
-    v = sub.add_parser("validate", help="check your own indicator file against a framework")
-    v.add_argument("file", help="CSV or XLSX, long or wide format (see data/templates/)")
-    v.add_argument("--framework", default="ccid_2020", help="framework name or YAML path")
-    v.add_argument("--level", default="province", choices=["province", "city", "country"])
+    v = sub.add_parser("validate", help="check a dataset YAML (or a bare CSV/XLSX) and report every problem at once")
+    v.add_argument("file", help="a dataset YAML, a bundled dataset name, or a CSV/XLSX (long or wide, see data/templates/)")
+    v.add_argument("--framework", default=None, help="bare files: framework name or YAML path whose indicators the columns must be")
+    v.add_argument("--level", default="province", choices=["province", "city", "county", "country", "custom"],
+                   help="bare files: the unit level (default province)")
     v.set_defaults(func=_cmd_validate)
 
     d = sub.add_parser("data", help="list the bundled data files (catalogue)")
     d.set_defaults(func=_cmd_data)
 
-    m = sub.add_parser("make-demo", help="regenerate the synthetic CCID demo panel")
-    m.add_argument("--out", default=None, help="output CSV (default: data/demo/…synthetic.csv)")
+    m = sub.add_parser("make-demo", help="regenerate the synthetic CCID demo panel (or write a synthetic county panel)")
+    m.add_argument("--out", default=None, help="output CSV (default: data/demo/…synthetic.csv); with --county a folder")
+    m.add_argument("--county", action="store_true", help="write the SYNTHETIC county panel and its dataset YAML instead")
     m.add_argument("--force", action="store_true", help="overwrite an existing file")
     m.set_defaults(func=_cmd_make_demo)
     return p

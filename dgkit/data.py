@@ -16,7 +16,7 @@ import pandas as pd
 
 from dgkit import paths
 
-_CODE_COLS = {"unit_id": str, "adcode": str, "province_adcode": str}
+_CODE_COLS = {"unit_id": str, "adcode": str, "province_adcode": str, "province_id": str, "m49": str, "iso2": str, "successor": str, "valid_until": str}
 
 # name -> (relative path, kind, synthetic?, one-line description)
 CATALOGUE: dict[str, tuple[str, str, bool, str]] = {
@@ -26,6 +26,11 @@ CATALOGUE: dict[str, tuple[str, str, bool, str]] = {
     "gdp_vintages": ("reference/gdp_province_2019_2020_vintages.csv", "reference", False, "2019 GDP first release vs revised; 2020 in two vintages"),
     "population": ("reference/population_province_yearend_2019_2024.csv", "reference", False, "year-end resident population, 万人, 2019-2024 (post-census series)"),
     "egdi": ("reference/un_egdi_2018_2024.csv", "reference", False, "UN EGDI, OSI, HCI, TII, E-Participation, 193 countries, 2018-2024"),
+    "prefectures": ("reference/prefectures.csv", "reference", False, "the 339 prefecture-level units (地级市, 地区, 自治州, 盟, 直辖市; 2 former): code, names, city_type, province, coordinates (data/build/build_prefectures.py)"),
+    "countries": ("reference/countries.csv", "reference", False, "254 economies and territories: ISO3/ISO2/M49, UN names incl. Chinese, aliases, UN regions, World Bank income group (data/build/build_countries.py)"),
+    "country_aliases": ("reference/country_aliases.csv", "reference", False, "country spellings not in countries.csv (World Bank names such as West Bank and Gaza), each with its source"),
+    "egdi_2003_2024": ("reference/un_egdi_2003_2024.csv", "reference", False, "UN EGDI, OSI, HCI, TII, E-Participation and ISO3, 193 countries, all twelve editions 2003-2024 (dataset un_egdi)"),
+    "cpsc_series": ("published/dgov_cpsc_series_2016_2021.csv", "published", False, "中央党校 series across editions: the 2020 edition's 31 provinces and 32 key cities, top-10 orders and counts of other editions"),
     "un_regions": ("reference/un_country_regions.csv", "reference", False, "UN region and sub-region of the 193 EGDI countries (UNU-EGOV country table)"),
     "tsinghua_2020_provinces": ("published/tsinghua_2020_provinces.csv", "published", False, "Tsinghua 2020: 31 province scores, printed ranks, tier labels as flattened and the kit's reading"),
     "tsinghua_2020_province_facts": ("published/tsinghua_2020_province_facts.csv", "published", False, "Tsinghua 2020: dimension scores and ranks stated in the text"),

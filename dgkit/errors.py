@@ -105,3 +105,18 @@ class ChapterError(ReportError):
                 f" (partial notebook kept at {f.get('notebook', '?')})"
             )
         super().__init__("\n".join(lines))
+
+
+class DatasetError(InputError):
+    """A dataset (YAML and its files) with problems; ``problems`` lists every one of them at once."""
+
+    def __init__(self, spec: str | Path, problems: list[Any]) -> None:
+        self.problems = problems
+        lines = [f"{len(problems)} problem(s) in dataset {spec}:"]
+        lines += [f"  - {p}" for p in problems[:200]]
+        if len(problems) > 200:
+            lines.append(f"  … and {len(problems) - 200} more")
+        super().__init__("\n".join(lines))
+
+    def _format(self) -> str:  # the message is built in __init__
+        return self.problem

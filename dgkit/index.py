@@ -53,7 +53,10 @@ class BuildOptions:
 
 def _to_panel(data: Any, year: int | None) -> tuple[pd.DataFrame, bool]:
     synthetic = False
-    if hasattr(data, "wide") and hasattr(data, "long"):
+    if hasattr(data, "panel") and hasattr(data, "synthetic") and hasattr(data, "values"):  # a dgkit Dataset
+        X = data.values if year is None else data.values.xs(year, level="period", drop_level=False)
+        synthetic = bool(data.synthetic)
+    elif hasattr(data, "wide") and hasattr(data, "long"):
         X = data.wide
     else:
         synthetic = bool(getattr(data, "attrs", {}).get("synthetic", False))

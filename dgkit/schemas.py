@@ -163,7 +163,62 @@ UN_REGIONS = pa.DataFrameSchema(
     name="un_regions",
 )
 
+PREFECTURES = pa.DataFrameSchema(
+    {
+        "unit_id": pa.Column(str, _code6, unique=True),
+        "name_full": _str,
+        "name_short": _str,
+        "name_en": _str,
+        "province_id": pa.Column(str, _code6),
+        "city_type": pa.Column(str, pa.Check.isin(["直辖市", "副省级", "省会", "地级市", "地区", "自治州", "盟"])),
+        "fusheng": pa.Column(int, pa.Check.isin([0, 1])),
+        "capital": pa.Column(int, pa.Check.isin([0, 1])),
+        "source": _src,
+    },
+    strict=False,
+    name="prefectures",
+)
+
+COUNTRIES = pa.DataFrameSchema(
+    {
+        "iso3": pa.Column(str, pa.Check.str_matches(r"^[A-Z]{3}$"), unique=True),
+        "iso2": pa.Column(str, pa.Check.str_matches(r"^([A-Z]{2})?$")),
+        "name_en": pa.Column(str, unique=True),
+        "un_region": pa.Column(str, pa.Check.isin(["Africa", "Americas", "Asia", "Europe", "Oceania", ""])),
+        "wb_income_group": pa.Column(str, pa.Check.isin(["High income", "Upper middle income", "Lower middle income", "Low income", ""])),
+        "source": _src,
+    },
+    strict=False,
+    name="countries",
+)
+
+COUNTRY_ALIASES = pa.DataFrameSchema(
+    {"iso3": pa.Column(str, pa.Check.str_matches(r"^[A-Z]{3}$")), "alias": pa.Column(str, unique=True), "source": _src},
+    strict=False,
+    name="country_aliases",
+)
+
+EGDI_ALL = pa.DataFrameSchema(
+    {
+        "survey_year": pa.Column(int, pa.Check.isin([2003, 2004, 2005, 2008, 2010, 2012, 2014, 2016, 2018, 2020, 2022, 2024])),
+        "country": _str,
+        "iso3": pa.Column(str, pa.Check.str_matches(r"^[A-Z]{3}$")),
+        "egdi": pa.Column(float, _unit_interval),
+        "osi": pa.Column(float, _unit_interval),
+        "hci": pa.Column(float, pa.Check.ge(0)),  # 2003 prints HCI 1.422 (FSM) and 1.03 (TUV): kept as printed
+        "tii": pa.Column(float, _unit_interval),
+        "source": _src,
+    },
+    unique=["survey_year", "iso3"],
+    strict=False,
+    name="egdi_2003_2024",
+)
+
 SCHEMAS: dict[str, pa.DataFrameSchema] = {
+    "prefectures": PREFECTURES,
+    "countries": COUNTRIES,
+    "country_aliases": COUNTRY_ALIASES,
+    "egdi_2003_2024": EGDI_ALL,
     "un_regions": UN_REGIONS,
     "gdp_vintages": GDP_VINTAGES,
     "provinces": PROVINCES,

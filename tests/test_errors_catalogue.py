@@ -52,6 +52,36 @@ def _params(text):
     return run
 
 
+def _dataset(yaml_text, csv_text, csv_name="mydata.csv"):
+    def run(tmp):
+        from dgkit.datasets import open_dataset
+
+        _csv(tmp, csv_text, csv_name)
+        p = tmp / "dataset.yaml"
+        p.write_text(yaml_text, encoding="utf-8")
+        open_dataset(p)
+    return run
+
+
+def _xlsx_dataset(tmp):
+    import openpyxl
+
+    from dgkit.datasets import open_dataset
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "指标"
+    ws.append(["province", "year", "x"])
+    ws.append(["广东", 2020, 1])
+    wb.create_sheet("说明")
+    wb.save(tmp / "mydata.xlsx")
+    p = tmp / "dataset.yaml"
+    p.write_text("name: t\nfile: mydata.xlsx\nsheet: Data\nunits: {level: province, column: province}\nperiod: year\nsynthetic: false\n",
+                 encoding="utf-8")
+    open_dataset(p)
+
+
+_DS = "name: t\nfile: mydata.csv\nsynthetic: false\n"
 P2 = [{"code": "P", "name": "P", "weight": 0.6}, {"code": "Q", "name": "Q", "weight": 0.4}]
 I2 = [{"code": "a", "name": "a", "parent": "P"}, {"code": "b", "name": "b", "parent": "Q"}]
 CCID_COLS = None
@@ -177,7 +207,19 @@ CASES = [
     ("P06", "params", "invalid YAML", _params("edition: x\n  lang: [zh\n"), E.ParamsError, ["invalid YAML"]),
     ("P07", "params", "no edition key", _params("title: untitled\n"), E.ParamsError, ["missing required key 'edition'"]),
     ("P08", "params", "an unknown chapter", _params("edition: x\nchapters: [12]\n"), E.ParamsError, ["unknown chapter", "11 (11_international)"]),
-    ("P09", "params", "a value outside its allowed set", _params("edition: x\nscores: {source: tsinghua}\n"), E.ParamsError, ["invalid value for 'scores.source'", "tsinghua_2020"]),
+    ("P09", "params", "a dataset name that does not exist", _params("edition: x\nscores: {source: tsinghua}\n"), E.ParamsError, ["unknown dataset", "scores.source", "tsinghua_2020"]),
+    ("V01", "dataset", "an unknown key in a dataset YAML", _dataset(_DS + "units: {level: province, column: province}\nperiod: year\nmeasure: [x]\n", "province,year,x\n广东,2020,1\n"), E.DatasetError, ["unknown key 'measure'", "closest valid: measures"]),
+    ("V02", "dataset", "an unknown unit level", _dataset(_DS + "units: {level: provence, column: province}\nperiod: year\n", "province,year,x\n广东,2020,1\n"), E.DatasetError, ["units.level", "closest valid: province"]),
+    ("V03", "dataset", "a unit column that is not in the file", _dataset(_DS + "units: {level: province, column: provinces}\nperiod: year\n", "province,year,x\n广东,2020,1\n"), E.DatasetError, ["unit column 'provinces' not found", "closest valid: province"]),
+    ("V04", "dataset", "several unknown country names (all listed, each with its rows)", _dataset(_DS + "units: {level: country, column: economy}\nperiod: year\n", "economy,year,x\nKorea Rep,2020,1\nNarnia,2020,2\nGermany,2020,3\nNarnia,2021,2\nCongo Dem Rep,2020,4\n"), E.DatasetError, ["1 problem(s)", "got 'Narnia'", "rows 3, 5"]),
+    ("V05", "dataset", "an ambiguous name (Korea)", _dataset(_DS + "units: {level: country, column: economy}\nperiod: year\n", "economy,year,x\nKorea,2020,1\n"), E.DatasetError, ["ambiguous country name", "Republic of Korea", "Democratic People's Republic of Korea"]),
+    ("V06", "dataset", "a name column that names another unit than the id column", _dataset(_DS + "units: {level: country, column: iso3, name: economy}\nperiod: year\n", "iso3,economy,year,x\nGBR,France,2020,1\n"), E.DatasetError, ["'France' is France (FRA) but the id column says GBR"]),
+    ("V07", "dataset", "a county code that is not 6 digits", _dataset(_DS + "units: {level: county, column: code}\nperiod: year\n", "code,year,x\n110101,2020,1\n11010,2020,2\n"), E.DatasetError, ["county code is not 6 digits", "got '11010'"]),
+    ("V08", "dataset", "county names repeated in a period without a parent column", _dataset(_DS + "units: {level: county, column: county}\nperiod: year\n", "county,year,x\n朝阳区,2020,1\n朝阳区,2020,2\n"), E.DatasetError, ["names alone are ambiguous", "parent column"]),
+    ("V09", "dataset", "conflicting duplicate rows", _dataset(_DS + "units: {level: province, column: province}\nperiod: year\n", "province,year,x\n广东,2020,1\n广东省,2020,2\n"), E.DatasetError, ["conflicting duplicate rows for unit 440000, period 2020", "row 2", "row 3"]),
+    ("V10", "dataset", "a period that is not a whole number", _dataset(_DS + "units: {level: province, column: province}\nperiod: year\n", "province,year,x\n广东,二〇二〇,1\n"), E.DatasetError, ["not a period", "got '二〇二〇'"]),
+    ("V11", "dataset", "a measure named in the YAML that the file lacks", _dataset(_DS + "units: {level: province, column: province}\nperiod: year\nmeasures: [scor]\n", "province,year,score\n广东,2020,1\n"), E.DatasetError, ["measure 'scor' not found", "closest valid: score"]),
+    ("V12", "dataset", "a workbook sheet that does not exist (the sheets are listed)", _xlsx_dataset, E.DatasetError, ["no sheet 'Data'", "one of the sheets 指标, 说明"]),
     ("R01", "run", "a report that already exists, without --force", _existing_report, E.OutputExistsError, ["exists", "--force"]),
     ("R02", "run", "an output folder that cannot be written (a file in the way, a read-only or full disk)", _unwritable, E.ReportError, ["cannot write the report"]),
 ]
@@ -229,11 +271,15 @@ def test_catalogue_is_large_and_documented(tmp_path_factory):
         "and exits 2 (a failed chapter exits 1). Rows are spreadsheet rows: the header is row 1.",
         "`<dir>` stands for the folder of your file.",
         "",
-        "Repairs that are made and logged instead of refused (`IndicatorTable.repairs`): full-width",
+        "Dataset YAMLs (`dgkit validate dataset.yaml`, `dgkit.open_dataset`) report every problem at once:",
+        "the V cases below show one problem each, but a file with several gets them all in one message.",
+        "",
+        "Repairs that are made and logged instead of refused (`IndicatorTable.repairs`, `Dataset.repairs`): full-width",
         "digits and punctuation (`１２.５`), thousands separators (`1,234`), percentages (`85%` → 85,",
         "kept in percent points), missing markers (blank, `-`, `—`, `NA`, `..`) read as missing, title",
-        "rows above the header, empty unnamed columns, exact duplicate rows; countries renamed between",
-        "UN editions are harmonised (`dgkit.data.egdi`).",
+        "rows above the header, empty unnamed columns, exact duplicate rows; Excel error values (`#DIV/0!`,",
+        "`#N/A`) read as missing; a country name matched by its words (`Taiwan, China` → TWN); countries",
+        "renamed between UN editions are harmonised (`dgkit.data.egdi`).",
         "",
         "| id | kind | bad input | exception | what the user sees |",
         "|---|---|---|---|---|",

@@ -107,7 +107,7 @@ def test_report_files(report_2020):
     wb = openpyxl.load_workbook(r / "tables" / "tables.xlsx", read_only=True)
     assert len(wb.sheetnames) == len(list((r / "tables").glob("*.csv")))
     csv = (r / "tables" / "02_ranking__ranking.csv").read_text(encoding="utf-8")
-    assert csv.rstrip().splitlines()[-1].startswith("# source: 001_704c0132a6179eba.txt")
+    assert csv.rstrip().splitlines()[-1].startswith("# source: 清华大学数据治理研究中心. 2020 数字政府发展指数报告")
     m = json.loads((r / "manifest.json").read_text())
     for key in ("inputs_sha256", "params", "packages", "git_commit", "chapters", "created_utc"):
         assert key in m

@@ -61,13 +61,44 @@ class Chapter:
     def t(self, zh: str, en: str) -> str:
         return zh if self.lang == "zh" else en
 
+    # ------------------------------------------------------------ datasets
+    def dataset(self, name: str):  # noqa: ANN201
+        """A dataset named in the params: a bundled name or alias, or a dataset YAML (relative to the project)."""
+        from dgkit.datasets import open_dataset
+
+        p = paths.project_root() / name
+        return open_dataset(p if p.suffix in (".yaml", ".yml") and p.exists() else name)
+
+    @functools.cached_property
+    def index_dataset(self):  # noqa: ANN201
+        """The dataset chapter 1 builds its index from (None when ``index.data`` is a bare indicator file)."""
+        src = str(self.params.get("index.data", "demo"))
+        if src.lower().endswith((".csv", ".tsv", ".xlsx", ".xlsm")):
+            return None
+        return self.dataset(src)
+
+    @functools.cached_property
+    def scores_dataset(self):  # noqa: ANN201
+        """The dataset whose index chapters 2-8 analyse."""
+        return self.dataset(str(self.params.get("scores.source", "tsinghua_2020")))
+
+    @property
+    def scores_are_built(self) -> bool:
+        """True when the analysed scores are the index built in chapter 1 (same dataset)."""
+        idx = self.index_dataset
+        return idx is not None and idx.spec_path == self.scores_dataset.spec_path
+
     @property
     def synthetic(self) -> bool:
-        return bool(self.params.get("scores.synthetic", False)) or self.params.get("scores.source") == "demo_index"
+        """Read from the datasets (never from a name): the analysed scores' dataset, or the index's."""
+        if self.scores_are_built:
+            return self.index_synthetic
+        return bool(self.scores_dataset.synthetic)
 
     @property
     def index_synthetic(self) -> bool:
-        return self.params.get("index.data", "demo") == "demo"
+        idx = self.index_dataset
+        return bool(idx.synthetic) if idx is not None else False
 
     def mark(self, text: str, synthetic: bool | None = None) -> str:
         syn = self.synthetic if synthetic is None else synthetic
@@ -77,18 +108,18 @@ class Chapter:
     @functools.cached_property
     def build(self):  # noqa: ANN201
         """The index of chapter 1 (CCID method by default) built from the params."""
-        from dgkit import data
         from dgkit.index import build_index
         from dgkit.readers import read_indicators
 
-        src = self.params.get("index.data", "demo")
         fw = self.params.get("index.framework", "ccid_2020")
-        if src == "demo":
-            d = data.demo_panel()
+        ds = self.index_dataset
+        if ds is not None:
             years = self.params.get("index.years") or [self.params.get("index.year")]
-            d = d[d["year"].isin(years)]
-            d.attrs["synthetic"] = True
+            X = ds.values[ds.values.index.get_level_values("period").isin(years)]
+            d = X.rename_axis(["unit_id", "year"])
+            d.attrs["synthetic"] = ds.synthetic
         else:
+            src = self.params.get("index.data")
             d = read_indicators(paths.project_root() / src, framework=fw, unit_level=self.params.get("index.unit_level", "province"))
         return build_index(d, fw, **(self.params.get("index.options") or {}))
 
@@ -118,21 +149,18 @@ class Chapter:
     @functools.cached_property
     def scores(self) -> pd.Series:
         """The index analysed in chapters 2-8, by unit_id (restricted to the params' cohort)."""
-        from dgkit import data
-
-        src = self.params.get("scores.source", "tsinghua_2020")
-        if src == "tsinghua_2020":
-            s = data.tsinghua_provinces().set_index("unit_id")["score"].rename("score")
-        elif src == "cpsc_2019":
-            s = data.cpsc_2019().set_index("unit_id")["overall_index"].dropna().rename("score")
-        else:
+        if self.scores_are_built:
             s = self.build.index.xs(int(self.params.get("index.year")), level="year").rename("score")
+        else:
+            ds = self.scores_dataset
+            y = self.params.get("scores.year")
+            s = ds.cross_section(int(y) if y is not None and int(y) in ds.periods else None).rename("score")
         return s.loc[self.cohort(s.index)]
 
     @functools.cached_property
     def components(self) -> pd.DataFrame | None:
         """Pillar scores of the analysed index when it is built here (None for published scores)."""
-        if self.params.get("scores.source") != "demo_index":
+        if not self.scores_are_built:
             return None
         b = self.build
         P = b.pillars.xs(int(self.params.get("index.year")), level="year")
@@ -143,10 +171,9 @@ class Chapter:
 
     @functools.cached_property
     def names(self) -> pd.Series:
-        from dgkit import data
-
-        p = data.provinces()
-        return p.set_index("unit_id")["name_short" if self.lang == "zh" else "name_en"]
+        """Display names of the analysed units in the edition's language, from their dataset."""
+        ds = self.index_dataset if self.scores_are_built else self.scores_dataset
+        return ds.unit_names(self.lang)
 
     def gdp(self) -> pd.Series:
         from dgkit import data
@@ -163,10 +190,12 @@ class Chapter:
         return self.mark(self.params.get("scores.label", "index"))
 
     def scores_source(self) -> str:
-        src = self.params.get("scores.source")
-        return {"tsinghua_2020": "001_704c0132a6179eba.txt (Tsinghua CDG 2020) 表3-1",
-                "cpsc_2019": "shared/reference-data dgov_cpsc_online_service_capability_2019.csv",
-                "demo_index": "SYNTHETIC demo panel (dgkit/demo.py) × CCID 2020 method"}.get(src, str(src))
+        """The citation of the analysed scores, from their dataset."""
+        if self.scores_are_built:
+            ds = self.index_dataset
+            return self.mark(f"{ds.citation} × {self.params.get('index.framework', 'ccid_2020')} method", ds.synthetic)
+        ds = self.scores_dataset
+        return ds.citation or ds.title
 
     # ------------------------------------------------------------ outputs
     def figure(self, fig, name: str):  # noqa: ANN001, ANN201

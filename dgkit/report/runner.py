@@ -375,14 +375,18 @@ def run_report(params_path: str | Path = "params/2020.yaml", chapters: list[str]
     inputs[str(params.path.relative_to(root)) if params.path.is_relative_to(root) else str(params.path)] = _sha256(params.path)
     for c in selected:
         inputs[f"notebooks/{c}.ipynb"] = _sha256(nb_dir / f"{c}.ipynb")
+    from dgkit.report.provenance import edition_inputs
+
+    read = edition_inputs(params)
     manifest = {
+        "datasets": read["datasets"], "framework": read.get("framework"),
         "dgkit_version": __version__, "edition": params.edition, "params_file": str(params.path), "params": params.raw,
         "chapters": {c: {k: (round(v, 3) if isinstance(v, float) else v) for k, v in results[c].items()} for c in selected},
         "quick": parameters["quick"], "jobs": jobs, "inputs_sha256": inputs, "packages": _versions(),
         "python": platform.python_version(), "git_commit": _git_commit(root),
         "created_utc": datetime.now(UTC).isoformat(timespec="seconds"), "seconds_total": round(time.perf_counter() - t_start, 3),
         "seconds_finalise": round(time.perf_counter() - t_fin, 3),
-        "synthetic_inputs": params.get("index.data", "demo") == "demo" or params.get("scores.source") == "demo_index",
+        "synthetic_inputs": read["synthetic"],
     }
     atomic_write_text(stage / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True, default=str) + "\n")
     timings = {c: results[c]["seconds"] for c in selected}

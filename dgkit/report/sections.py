@@ -68,16 +68,22 @@ def ranking(ch: Chapter) -> dict[str, Any]:
     top = tab.iloc[0]
     ch.fact("top", float(s.max()), ch.mark(f"top: {top.iloc[1]} {s.max():.1f}"), ch.scores_source())
     out: dict[str, Any] = {"table": tab, "mean": mean, "n_at_or_above_mean": n_above, "figure": fig}
-    if ch.params.get("scores.source") == "tsinghua_2020":
-        t = data.tsinghua_provinces().set_index("unit_id")
+    ds = ch.scores_dataset
+    if not ch.scores_are_built and "rank_printed" in ds.references.columns:
+        printed = pd.to_numeric(ds.reference("rank_printed").xs(ds.periods[-1], level="period"), errors="coerce")
         r = tiers.rank_scores(s, ties="min")
-        mism = t[(t["rank_printed"] != r.reindex(t.index))]
-        out["rank_check"] = mism[["province", "score", "rank_printed"]].assign(rank_from_printed_scores=r.reindex(mism.index))
-        ch.table(out["rank_check"].reset_index(), "rank_check", ch.t("印刷排名与印刷得分的核对 (同分不同名次)", "Printed ranks vs printed scores (ties ranked apart)"), ch.scores_source(), decimals=1)
-        ccid = data.load("ccid_2020_facts").set_index("metric")
-        out["ccid_reference"] = ccid.loc["count_at_or_above_mean", "value"]
-        ch.fact("ccid_n_at_or_above_mean", float(out["ccid_reference"]), "CCID 2020 (another index, data year 2019): 14 provinces at or above the national mean 51.7",
-                "000_040576678a80d79e.txt 第3章")
+        mism = printed[printed.reindex(s.index).index][printed.reindex(s.index) != r]
+        out["rank_check"] = pd.DataFrame({"name": ch.names.reindex(mism.index), "score": s.reindex(mism.index),
+                                          "rank_printed": mism, "rank_from_printed_scores": r.reindex(mism.index)})
+        ch.table(out["rank_check"].reset_index(names="unit_id"), "rank_check", ch.t("印刷排名与印刷得分的核对 (同分不同名次)", "Printed ranks vs printed scores (ties ranked apart)"), ch.scores_source(), decimals=1)
+    for name in ch.params.get("published_references") or []:
+        ref = ch.dataset(name)
+        facts = ref.reference_tables.get("facts")
+        if facts is not None and "count_at_or_above_mean" in set(facts["metric"]):
+            row = facts.set_index("metric").loc["count_at_or_above_mean"]
+            out[f"{ref.name}_n_at_or_above_mean"] = float(row["value"])
+            ch.fact(f"{ref.name}_n_at_or_above_mean", float(row["value"]),
+                    f"{ref.title} (another index): {float(row['value']):.0f} units at or above its national mean", ref.citation)
     return out
 
 
@@ -109,20 +115,21 @@ def tier_schemes(ch: Chapter) -> dict[str, Any]:
         counts = t.value_counts().reindex(order).fillna(0).astype(int).rename(index=lambda x: tiers.label(x, ch.lang))
         ch.fact(f"{name}_counts", counts.to_dict(), ch.mark(f"{name}: " + ", ".join(f"{k} {v}" for k, v in counts.items())), ch.scores_source())
         if spec.get("published"):
-            tab_name, col = spec["published"].split(".")
-            pub = data.load(tab_name)
-            from dgkit.units import resolver
-
-            pub.index = resolver("province").resolve_many(pub[pub.columns[0]])
-            rec = tiers.reconcile(t, pub[col], s)
+            ds_name, _, col = spec["published"].rpartition(".")
+            pds = ch.dataset(ds_name) if ds_name else ch.scores_dataset
+            last = pds.periods[-1]
+            pub = pds.reference(col).xs(last, level="period")
+            rec = tiers.reconcile(t, pub, s)
             out[f"reconcile_{name}"] = rec
-            ch.table(rec.assign(name=lambda d: d["unit"].map(ch.names)), f"reconcile_{name}", ch.t("与公布梯度的核对 (仅列出不一致者)", "Reconciliation with the published tiers (differences only)"), f"data/published/{tab_name}.csv", decimals=1)
-            if "tier_label_in_flat_text" in pub.columns:
-                naive = pub["tier_label_in_flat_text"].replace("", np.nan).ffill()
+            ch.table(rec.assign(name=lambda d: d["unit"].map(ch.names)), f"reconcile_{name}", ch.t("与公布梯度的核对 (仅列出不一致者)", "Reconciliation with the published tiers (differences only)"), pds.citation, decimals=1)
+            if "tier_label_in_flat_text" in pds.references.columns:
+                flat = pds.reference("tier_label_in_flat_text").xs(last, level="period")
+                order = pds.reference("rank_printed").xs(last, level="period").astype(float).sort_values().index
+                naive = flat.reindex(order).replace("", np.nan).ffill()
                 rec2 = tiers.reconcile(t, naive, s)
                 out["reconcile_flat_text"] = rec2
-                ch.table(rec2.assign(name=lambda d: d["unit"].map(ch.names)), "reconcile_flat_text", ch.t("与文本抽取中合并单元格标签的核对", "Against the labels as the flattened text places them"), f"data/published/{tab_name}.csv", decimals=1)
-            ch.fact(f"{name}_differences", len(rec), f"{name}: {len(rec)} unit(s) differ from the published tiers", f"data/published/{tab_name}.csv")
+                ch.table(rec2.assign(name=lambda d: d["unit"].map(ch.names)), "reconcile_flat_text", ch.t("与文本抽取中合并单元格标签的核对", "Against the labels as the flattened text places them"), pds.citation, decimals=1)
+            ch.fact(f"{name}_differences", len(rec), f"{name}: {len(rec)} unit(s) differ from the published tiers", pds.citation)
     if panels:
         fig = figures.tile_maps(panels, ch.names, ch.lang, ch.t("发展梯度 (各方案)", "Tiers under each scheme"), ch.synthetic)
         ch.figure(fig, "tier_maps")
@@ -178,10 +185,13 @@ def region_analysis(ch: Chapter) -> dict[str, Any]:
             ch.figure(figures.group_strip(s, grp.set_index("unit_id")["group"], ch.lang, ch.t(f"{g} 内的分布", f"Distribution within the {ge}"), ch.synthetic), f"strip_{g}")
             th = dispersion.theil_decomposition(s, grp.set_index("unit_id")["group"])
             ch.fact(f"theil_{g}", th.facts["between_share"], ch.mark(f"{ge}: " + th.sentence), ch.scores_source())
-    if ch.params.get("scores.source") == "tsinghua_2020":
-        pub = data.load("ccid_2020_regions")
-        out["ccid_published"] = pub
-        ch.table(pub[["grouping", "region", "metric", "value", "note"]], "ccid_published_regions", ch.t("赛迪 2020 公布的区域数据 (另一指数, 对照)", "CCID 2020 published regional figures (another index, for comparison)"), "000_040576678a80d79e.txt 第2、3章", decimals=1)
+    for name in ch.params.get("published_references") or []:
+        ref = ch.dataset(name)
+        pub = ref.reference_tables.get("regions")
+        if pub is not None:
+            out[f"{ref.name}_published_regions"] = pub
+            cols = [c for c in ("grouping", "region", "metric", "value", "note") if c in pub.columns]
+            ch.table(pub[cols], f"{ref.name}_published_regions", ch.t(f"{ref.title} 公布的区域数据 (另一指数, 对照)", f"{ref.title}: published regional figures (another index, for comparison)"), ref.citation, decimals=1)
     return out
 
 
@@ -199,28 +209,30 @@ def economy(ch: Chapter) -> dict[str, Any]:
     fig = figures.labelled_scatter(g.reindex(s.index), s, ch.names, ch.lang, xlabel=ch.t("GDP (亿元, 对数轴)", "GDP (100 m yuan, log axis)"),
                                    ylabel=ch.t("指数", "index"), logx=True, synthetic=ch.synthetic, title=ch.t("指数与 GDP", "Index and GDP"))
     ch.figure(fig, "scatter_gdp")
-    if ch.params.get("scores.source") == "tsinghua_2020":
-        ccid = data.load("ccid_2020_facts")
-        ch.table(ccid, "ccid_published_correlations", ch.t("赛迪 2020 公布的相关与标准差", "CCID 2020 published correlations and SDs"), "000_040576678a80d79e.txt 第2章", decimals=2)
+    for name in ch.params.get("published_references") or []:
+        ref = ch.dataset(name)
+        if "facts" in ref.reference_tables:
+            ch.table(ref.reference_tables["facts"], f"{ref.name}_published_facts", ch.t(f"{ref.title} 公布的相关与标准差", f"{ref.title}: published correlations and SDs"), ref.citation, decimals=2)
     return {"correlations": e.table, "ols": f, "sentence": e.sentence}
 
 
 # ------------------------------------------------------------------ 7 progress
-def _panel(ch: Chapter) -> tuple[pd.DataFrame, str, bool]:
-    if ch.params.get("progress.panel") == "demo":
-        b = ch.build
-        w = b.index.unstack("year")
-        eds = [e for e in (ch.params.get("progress.editions") or list(w.columns)) if e in w.columns]
-        return w[eds], "SYNTHETIC demo panel × CCID method", True
-    e = data.egdi()
-    w = e.pivot(index="country", columns="survey_year", values="egdi")
-    eds = ch.params.get("progress.editions") or list(w.columns)
-    return w[eds], "UN E-Government Survey (data/reference/un_egdi_2018_2024.csv)", False
+def _panel(ch: Chapter) -> tuple[pd.DataFrame, str, bool, pd.Series]:
+    """The multi-edition panel of chapter 7: the built index when ``progress.panel`` is the index's
+    dataset, else the headline measure of that dataset. Returns panel, citation, synthetic, names."""
+    ds = ch.dataset(str(ch.params.get("progress.panel", "un_egdi")))
+    if ch.index_dataset is not None and ds.spec_path == ch.index_dataset.spec_path:
+        w = ch.build.index.unstack("year")
+        src = ch.mark(f"{ds.citation} × {ch.params.get('index.framework', 'ccid_2020')} method", ds.synthetic)
+    else:
+        w = ds.panel()
+        src = ds.citation
+    eds = [e for e in (ch.params.get("progress.editions") or list(w.columns)) if e in w.columns]
+    return w[eds], src, ds.synthetic, ds.unit_names(ch.lang)
 
 
 def progress_analysis(ch: Chapter) -> dict[str, Any]:
-    w, src, syn = _panel(ch)
-    names = ch.names if syn else None
+    w, src, syn, names = _panel(ch)
     z = progress.zscores(w, ddof=int(ch.params.get("progress.ddof", 0)))
     ch.table(z.reset_index(names="unit"), "zscores", ch.mark(ch.t("各版 Z 分数", "Z-scores per edition"), syn), src, decimals=3)
     out: dict[str, Any] = {"zscores": z}
@@ -241,9 +253,14 @@ def progress_analysis(ch: Chapter) -> dict[str, Any]:
     if len(r.extra["missing"]):
         ch.table(r.extra["missing"], "missing_units", ch.t("只出现在一版中的单位", "Units present in only one edition"), src)
     focus = ch.params.get("international.focus") if not syn else None
+    if focus:
+        from dgkit.units import resolver
+
+        level = ch.dataset(str(ch.params.get("progress.panel", "un_egdi"))).level
+        focus = resolver(level).lookup(focus).unit_id if level in ("province", "city", "country") else focus
     if focus and focus in w.index:
         fr = r.table[r.table["unit"] == focus]
-        ch.fact("focus_rates", fr.set_index("to")["rate"].to_dict(), f"{focus}: 推进率 " + ", ".join(f"{a}→{b} {v:+.2f}" for a, b, v in fr[["from", "to", "rate"]].itertuples(index=False)), src)
+        ch.fact("focus_rates", fr.set_index("to")["rate"].to_dict(), f"{names.get(focus, focus)}: 推进率 " + ", ".join(f"{a}→{b} {v:+.2f}" for a, b, v in fr[["from", "to", "rate"]].itertuples(index=False)), src)
     return {**out, "advancement": r, "mobility": m, "top": last.head(n)}
 
 
@@ -261,7 +278,7 @@ def dispersion_analysis(ch: Chapter) -> dict[str, Any]:
     ch.table(th_.table, "theil", ch.mark(ch.t("泰尔指数分解 (四大地带)", "Theil decomposition (four belts)")), ch.scores_source(), decimals=4)
     ch.fact("theil_between_share", th_.facts["between_share"], ch.mark(th_.sentence), ch.scores_source())
     out = {"describe": d, "theil": th_}
-    w, src, syn = _panel(ch)
+    w, src, syn, _ = _panel(ch)
     if w.shape[1] >= 2:
         sc = dispersion.sigma_convergence(w)
         ch.table(sc.table, "sigma_convergence", ch.mark(ch.t("σ 收敛", "σ-convergence"), syn), src, decimals=4)
@@ -271,7 +288,7 @@ def dispersion_analysis(ch: Chapter) -> dict[str, Any]:
         ch.table(bc.table.reset_index(names="term"), "beta_convergence", ch.mark(ch.t("β 收敛", "β-convergence"), syn), src, decimals=4)
         ch.fact("beta_convergence", bc.facts["beta"], ch.mark(bc.sentence, syn), src)
         out.update(sigma=sc, beta=bc)
-    if ch.params.get("scores.source") == "tsinghua_2020":
+    if ch.params.get("dispersion.threshold") is not None:
         g = data.load("guomai_2023_facts")
         ch.table(g[g["metric"].str.contains("sd")], "guomai_sd", ch.t("国脉 2023: 标准差阈值 5", "国脉 2023: SD against the threshold 5"), "003_bcc288fad2ab52c2.txt 一 6")
     return out
@@ -313,45 +330,52 @@ def cities(ch: Chapter) -> dict[str, Any]:
 
 # ------------------------------------------------------------------ 10 robustness
 def robustness(ch: Chapter) -> dict[str, Any]:
+    """Agreement between indices: every dataset in ``robustness.indices`` enters with its headline
+    measure, or its ordinal reference (grades) as ranks 1…k, or — for a partial published list
+    (fewer than half the units of the analysed index) — as a table of where its units stand."""
     out: dict[str, Any] = {}
-    wanted = ch.params.get("robustness.indices") or []
     series: dict[str, pd.Series] = {}
-    if "tsinghua_2020" in wanted:
-        series["Tsinghua 2020"] = data.tsinghua_provinces().set_index("unit_id")["score"]
-    if "cpsc_2019" in wanted:
-        series["中央党校 2019"] = data.cpsc_2019().set_index("unit_id")["overall_index"]
-    if "cstc_2019" in wanted:
-        g = data.cstc_grades("province").set_index("unit_id")["grade"]
-        series["CSTC 2019 (grade)"] = g.map({"卓越": 5, "优秀": 4, "良好": 3, "发展": 2, "起步": 1}).astype(float)
-    if "ccid_2020_top5" in wanted:
-        top = data.load("ccid_2020_top5").groupby("province")["total"].first()
-        from dgkit.units import resolver
-
-        top.index = resolver("province").resolve_many(top.index)
-        out["ccid_top5"] = top
+    partial: dict[str, tuple[Any, pd.Series]] = {}
+    n_full = len(ch.scores)
+    for name in ch.params.get("robustness.indices") or []:
+        ds = ch.dataset(str(name))
+        s = ds.comparable()
+        if s is None:
+            continue
+        label = ds.short_title
+        if len(s) < n_full / 2:
+            partial[label] = (ds, s)
+        else:
+            series[label] = s
     if len(series) >= 2:
         rc = concordance.rank_concordance(series)
-        ch.table(rc.table, "concordance", ch.t("指数之间的秩相关 (共同单位)", "Rank agreement between indices (shared units)"), "data/published", decimals=3)
+        src = "; ".join(ch.dataset(str(n)).citation for n in ch.params.get("robustness.indices") or [])
+        ch.table(rc.table, "concordance", ch.t("指数之间的秩相关 (共同单位)", "Rank agreement between indices (shared units)"), src, decimals=3)
         ch.figure(figures.heatmap(rc.extra["spearman"], ch.lang, ch.t("Spearman 秩相关", "Spearman rank correlation")), "concordance_heatmap")
-        ch.fact("min_spearman", rc.facts["min_spearman"], rc.sentence, "data/published")
-        cont = {k: v for k, v in series.items() if "grade" not in k}
+        ch.fact("min_spearman", rc.facts["min_spearman"], rc.sentence, src)
+        cont = {k: v for k, v in series.items() if v.nunique() > 6}
         if len(cont) >= 2:
             w = concordance.kendalls_w(pd.DataFrame(cont))
-            ch.fact("kendalls_w", w.facts["W"], w.sentence, "data/published")
-        if "CSTC 2019 (grade)" in series and "Tsinghua 2020" in series:
-            ts = tiers.fixed_tiers(series["Tsinghua 2020"], [70, 65, 60, 50], TIER_ORDER).map(dict(zip(TIER_ORDER, ["优秀", "优秀", "良好", "发展", "起步"])))
-            g = data.cstc_grades("province").set_index("unit_id")["grade"]
-            k = concordance.weighted_kappa(ts, g, ["卓越", "优秀", "良好", "发展", "起步"])
-            ch.fact("kappa_tsinghua_cstc", k.facts["kappa"], "Tsinghua 2020 tiers (mapped 引领/优质→优秀, 特色→良好, 发展→发展, 追赶→起步) vs CSTC 2019 grades: " + k.sentence,
-                    "data/published; the mapping is dgkit's")
-            ch.table(k.table.reset_index(names="tsinghua_mapped"), "kappa_table", ch.t("清华梯度 (映射) × 软评档次", "Tsinghua tiers (mapped) × CSTC grades"), "data/published")
-        if "ccid_top5" in out and "Tsinghua 2020" in series:
-            tp = out["ccid_top5"]
-            comp = pd.DataFrame({"CCID 2020 total": tp, "Tsinghua 2020": series["Tsinghua 2020"].reindex(tp.index),
-                                 "Tsinghua rank": tiers.rank_scores(series["Tsinghua 2020"], "min").reindex(tp.index)})
-            comp.insert(0, "name", comp.index.map(ch.names))
-            ch.table(comp.reset_index(names="unit_id"), "ccid_top5_vs_tsinghua", ch.t("赛迪 Top5 在清华指数中的位置", "CCID's top five in the Tsinghua index"), "data/published", decimals=1)
+            ch.fact("kendalls_w", w.facts["W"], w.sentence, src)
         out["concordance"] = rc
+    kap = ch.params.get("robustness.kappa")
+    if kap:
+        scheme = next(t for t in ch.params.get("tiers") or [] if t["name"] == kap["scheme"])
+        other = ch.dataset(kap["dataset"])
+        ref = other.reference(kap["reference"]).xs(other.periods[-1], level="period")
+        mine = tiers.fixed_tiers(ch.scores, scheme["thresholds"], scheme.get("labels") or TIER_ORDER).map(kap["mapping"])
+        k = concordance.weighted_kappa(mine, ref, kap["categories"])
+        ch.fact("kappa", k.facts["kappa"], f"{kap['scheme']} tiers (mapped as the params state) vs {other.short_title}: " + k.sentence,
+                f"{ch.scores_source()}; {other.citation}; the mapping is the edition's (params robustness.kappa)")
+        ch.table(k.table.reset_index(names="mapped"), "kappa_table", ch.t("梯度 (映射) × 档次", "Tiers (mapped) × grades"), other.citation)
+        out["kappa"] = k
+    first = next(iter(series.values()), ch.scores)
+    for label, (ds, s) in partial.items():
+        comp = pd.DataFrame({label: s, ch.t("本指数", "this index"): first.reindex(s.index),
+                             ch.t("本指数排名", "rank in this index"): tiers.rank_scores(first, "min").reindex(s.index)})
+        comp.insert(0, "name", comp.index.map(ch.names))
+        ch.table(comp.reset_index(names="unit_id"), f"{ds.name}_vs_index", ch.t(f"{label} 所列单位在本指数中的位置", f"Where the units of {label} stand in this index"), ds.citation, decimals=1)
+        out[f"{ds.name}_partial"] = comp
     b = ch.build
     y = int(ch.params.get("index.year"))
     coh = coherence.coherence(b, y)
@@ -383,36 +407,68 @@ def robustness(ch: Chapter) -> dict[str, Any]:
 
 # ------------------------------------------------------------------ 11 international
 def international(ch: Chapter) -> dict[str, Any]:
-    e = data.egdi()
-    eds = ch.params.get("international.editions") or sorted(e["survey_year"].unique())
-    focus = ch.params.get("international.focus", "China")
-    e = e[e["survey_year"].isin(eds)]
-    src = "UN E-Government Survey 2018-2024 (data/reference/un_egdi_2018_2024.csv)"
-    f = e[e["country"] == focus][["survey_year", "egdi_rank", "egdi", "osi", "hci", "tii", "epart_index"]]
-    ch.table(f, "focus", ch.t(f"{focus}: EGDI 及其构成", f"{focus}: EGDI and components"), src, decimals=4)
-    last = f.iloc[-1]
-    ch.fact("focus_rank", int(last["egdi_rank"]), f"{focus}: EGDI {last['egdi']:.4f}, rank {int(last['egdi_rank'])} of 193 in {int(last['survey_year'])}", src)
-    comp = f.set_index("survey_year")[["osi", "hci", "tii"]]
-    comp.columns = ["OSI", "HCI", "TII"]
-    ch.figure(figures.radar(comp.rename(index=str), ch.lang, ch.t(f"{focus} 的三项构成", f"{focus}: the three components"), ylim=(0, 1)), "focus_radar")
-    w = e.pivot(index="country", columns="survey_year", values="egdi")
-    z = progress.zscores(w)
-    ch.fact("focus_z", float(z.loc[focus].iloc[-1]), f"{focus}: Z-score {z.loc[focus].iloc[-1]:.2f} in {w.columns[-1]} (population SD, 193 countries)", src)
+    """A country-level index (``international.dataset``, default UN EGDI): the focus country's
+    score, components and rank, Z-scores and 推进率 over the editions, means by the level's first
+    grouping (UN region), and a table of peers."""
+    from dgkit.units import resolver
+
+    ds = ch.dataset(str(ch.params.get("international.dataset", "un_egdi")))
+    w_all = ds.panel()
+    eds = [e for e in (ch.params.get("international.editions") or ds.periods) if e in w_all.columns]
+    w = w_all[eds].dropna(how="all")
+    names = ds.unit_names(ch.lang)
+    src = ds.citation
+    res = resolver(ds.level) if ds.level in ("province", "city", "country") else None
+    focus_name = ch.params.get("international.focus", "China")
+    focus = res.lookup(focus_name).unit_id if res else focus_name
+    head = ds.headline or ds.measures[0]
+    comps = [m for m in ds.measures if m != head]
+    per = ds.values[ds.values.index.get_level_values("period").isin(eds)]
+    f = per.xs(focus, level="unit_id") if focus in per.index.get_level_values("unit_id") else per.iloc[:0].droplevel("unit_id")
+    if "rank_printed" in ds.references.columns:
+        f = f.join(pd.to_numeric(ds.reference("rank_printed").xs(focus, level="unit_id"), errors="coerce").rename("rank_printed"))
+    out: dict[str, Any] = {"focus": f}
+    if len(f):
+        label = names.get(focus, focus)
+        ch.table(f.reset_index(), "focus", ch.t(f"{label}: {ds.label(head, 'zh')} 及其构成", f"{label}: {ds.label(head, 'en')} and components"), src, decimals=4)
+        last_y = int(f.index[-1])
+        n = int(w[last_y].notna().sum())
+        rank = int(f["rank_printed"].iat[-1]) if "rank_printed" in f and pd.notna(f["rank_printed"].iat[-1]) else int(w[last_y].rank(ascending=False, method="min")[focus])
+        ch.fact("focus_rank", rank, f"{label}: {head.upper()} {f[head].iat[-1]:.4f}, rank {rank} of {n} in {last_y}", src)
+        radar_cols = [c for c in comps if c in f.columns][:5]
+        if len(radar_cols) >= 3:
+            comp = f[radar_cols]
+            comp.columns = [c.upper() for c in radar_cols]
+            ch.figure(figures.radar(comp.rename(index=str), ch.lang, ch.t(f"{label} 的构成", f"{label}: the components"), ylim=(0, 1)), "focus_radar")
+        z = progress.zscores(w)
+        ch.fact("focus_z", float(z.loc[focus].iloc[-1]), f"{label}: Z-score {z.loc[focus].iloc[-1]:.2f} in {w.columns[-1]} (population SD, {n} units)", src)
+        out["z"] = z
     if w.shape[1] >= 2:
         r = progress.advancement_rate(w)
         top = r.table[r.table["to"] == w.columns[-1]].sort_values("rate", ascending=False).head(10)
-        ch.table(top, "top_advancers", ch.t("EGDI 推进率前十", "Top ten EGDI advancers"), src, decimals=3)
+        top = top.assign(name=top["unit"].map(names))
+        ch.table(top, "top_advancers", ch.t("推进率前十", "Top ten advancers"), src, decimals=3)
         ch.fact("top_advancer", float(top["rate"].iat[0]), r.sentence, src)
-    reg = data.un_regions().set_index("country")
-    rm = e.assign(region=e["country"].map(reg["region"])).groupby(["survey_year", "region"])["egdi"].agg(["count", "mean", "std"]).reset_index()
-    ch.table(rm, "region_means", ch.t("各大洲 EGDI 均值", "EGDI mean by UN region"), src + "; regions: data/reference/un_country_regions.csv", decimals=4)
-    fr = reg.loc[focus, "region"] if focus in reg.index else None
-    if fr is not None:
-        last_y = int(w.columns[-1])
-        m = float(rm[(rm["survey_year"] == last_y) & (rm["region"] == fr)]["mean"].iat[0])
-        ch.fact("focus_vs_region", float(w.loc[focus, last_y] - m),
-                f"{focus} EGDI {w.loc[focus, last_y]:.4f} vs {fr} mean {m:.4f} in {last_y} ({w.loc[focus, last_y] - m:+.4f})", src)
-    peers = ["China", "Republic of Korea", "Japan", "Singapore", "United States of America", "United Kingdom of Great Britain and Northern Ireland", "Denmark", "India", "Russian Federation", "Brazil"]
-    pw = w.reindex([p for p in peers if p in w.index])
-    ch.table(pw.reset_index(), "peers", ch.t("部分国家 EGDI", "EGDI of selected countries"), src, decimals=4)
-    return {"focus": f, "z": z, "peers": pw, "region_means": rm}
+    grouping = next(iter(ds.grouping_names), None)
+    if grouping:
+        g = ds.grouping(grouping)
+        long = w.stack().rename("value").reset_index()
+        long.columns = ["unit_id", "period", "value"]
+        long["group"] = long["unit_id"].map(g)
+        rm = long.groupby(["period", "group"])["value"].agg(["count", "mean", "std"]).reset_index()
+        ch.table(rm, "region_means", ch.t(f"按 {grouping} 的均值", f"Mean by {grouping}"), src, decimals=4)
+        out["region_means"] = rm
+        fr = g.get(focus)
+        if fr and len(f):
+            last_y = int(w.columns[-1])
+            m = float(rm[(rm["period"] == last_y) & (rm["group"] == fr)]["mean"].iat[0])
+            ch.fact("focus_vs_region", float(w.loc[focus, last_y] - m),
+                    f"{names.get(focus, focus)} {head.upper()} {w.loc[focus, last_y]:.4f} vs {fr} mean {m:.4f} in {last_y} ({w.loc[focus, last_y] - m:+.4f})", src)
+    peers = ch.params.get("international.peers") or ["China", "Republic of Korea", "Japan", "Singapore", "United States", "United Kingdom",
+                                                      "Denmark", "India", "Russian Federation", "Brazil"]
+    ids = [u for u in ((res.lookup(p).unit_id if res else p) for p in peers) if u in w.index]
+    pw = w.reindex(ids)
+    pw.insert(0, "name", pw.index.map(names))
+    ch.table(pw.reset_index(), "peers", ch.t("部分单位", "Selected units"), src, decimals=4)
+    out["peers"] = pw
+    return out

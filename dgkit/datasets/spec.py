@@ -1,0 +1,310 @@
+"""The dataset YAML: its keys (the public contract), parsing and checks that collect every problem.
+
+Example (a country index in World Bank spelling, keyed by ISO3)::
+
+    name: gtmi
+    title: GovTech Maturity Index
+    citation: "World Bank. GovTech Maturity Index ... Washington, DC: World Bank."
+    file: gtmi.csv              # csv / tsv / xlsx, relative to this YAML; `files:` for several
+    format: wide                # wide: a row per unit and period; long: unit, period, measure, value
+    units: {level: country, column: iso3, name: economy, parent: null}
+    period: edition
+    measures: [gtmi, cgsi, psdi, dcei, gtei]   # default: every numeric column
+    groupings: {gtmi_group: group}            # name -> column, or {file, column, key}
+    covariates: {}                            # name -> column, {file, column, key, period} or {builtin: gdp}
+    synthetic: false
+
+Keys beyond the contract: ``aliases`` (other names to open it by), ``description``, ``source``
+(source of the file; ``files:`` entries may carry their own), ``sheet``, ``where`` (keep rows whose
+column equals a value or one of a list), ``measure_column`` / ``value_column`` (long format;
+default ``measure`` / ``value``), ``headline`` (the measure that is the index), ``labels``
+(measure → {zh, en}), ``references`` (name → column: printed ranks, tiers, totals per unit and
+period), ``reference_tables`` (name → file: published tables kept for reconciliation), ``ordinal``
+(reference → its categories from lowest to highest, e.g. grades), ``short_title`` (for legends),
+``notes``. ``headline`` may also name a numeric reference (a printed total).
+``period`` may be a column or a number (a cross-section of one period). ``units.name_en`` names a
+column with English names; ``units.parent_level`` the level of ``units.parent``.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dgkit.units import LEVELS
+
+
+@dataclass
+class Problem:
+    """One thing wrong in a dataset, located as precisely as possible."""
+
+    problem: str
+    file: str | None = None
+    row: int | str | None = None
+    column: str | None = None
+    got: Any = None
+    expected: str | None = None
+    suggestion: list[str] | str | None = None
+
+    def __str__(self) -> str:
+        rows = "rows" if isinstance(self.row, str) and "," in self.row else "row"
+        where = [x for x in (self.file, f"{rows} {self.row}" if self.row not in (None, "") else None,
+                             f"column '{self.column}'" if self.column else None) if x]
+        text = (", ".join(where) + ": " if where else "") + self.problem
+        if self.expected:
+            text += f"; expected {self.expected}"
+        if self.got is not None:
+            text += f", got {self.got!r}"
+        if self.suggestion:
+            sug = ", ".join(map(str, self.suggestion)) if isinstance(self.suggestion, list | tuple) else self.suggestion
+            text += f" (closest valid: {sug})"
+        return text
+
+
+KEYS: dict[str, Any] = {
+    "name": str, "title": str, "citation": str, "description": str, "aliases": list, "synthetic": bool,
+    "file": str, "files": list, "source": str, "sheet": (str, int), "format": str,
+    "units": dict, "period": (str, int), "measures": (list, dict), "measure_column": str, "value_column": str,
+    "headline": str, "labels": dict, "groupings": dict, "covariates": dict, "references": dict,
+    "reference_tables": dict, "where": dict, "notes": (list, str), "url": str, "license": str,
+    "short_title": str, "ordinal": dict,
+}
+UNIT_KEYS = {"level": str, "column": str, "name": (str, type(None)), "name_en": (str, type(None)),
+             "parent": (str, type(None)), "parent_level": (str, type(None))}
+FILE_KEYS = {"path": str, "source": str, "sheet": (str, int), "where": dict}
+SIDE_KEYS = {"file": str, "column": str, "key": str, "period": (str, int), "source": str, "builtin": str,
+             "vintage": str, "sheet": (str, int)}
+FORMATS = ("wide", "long")
+BUILTIN_COVARIATES = ("gdp", "population")
+TYPE_NAMES = {str: "text", bool: "true/false", int: "a whole number", list: "a list", dict: "a mapping",
+              type(None): "null"}
+
+
+@dataclass
+class FileSpec:
+    path: Path
+    source: str = ""
+    sheet: str | int | None = None
+    where: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class SideSpec:
+    """A grouping, covariate or reference: a column of the main file, or a column of another file."""
+
+    name: str
+    column: str | None = None
+    file: Path | None = None
+    key: str | None = None
+    period: str | int | None = None
+    source: str = ""
+    builtin: str | None = None
+    vintage: str = "revised"
+    sheet: str | int | None = None
+
+
+@dataclass
+class DatasetSpec:
+    """A parsed dataset YAML (paths made absolute against the YAML's folder)."""
+
+    path: Path
+    name: str
+    title: str = ""
+    citation: str = ""
+    description: str = ""
+    aliases: list[str] = field(default_factory=list)
+    synthetic: bool = False
+    synthetic_stated: bool = True
+    files: list[FileSpec] = field(default_factory=list)
+    format: str = "wide"
+    level: str = "custom"
+    unit_column: str = "unit"
+    name_column: str | None = None
+    name_en_column: str | None = None
+    parent_column: str | None = None
+    parent_level: str | None = None
+    period: str | int | None = None
+    measures: dict[str, str] | None = None  # measure name -> column; None = every numeric column
+    measure_column: str = "measure"
+    value_column: str = "value"
+    headline: str | None = None
+    short_title: str = ""
+    ordinal: dict[str, list[str]] = field(default_factory=dict)
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    groupings: list[SideSpec] = field(default_factory=list)
+    covariates: list[SideSpec] = field(default_factory=list)
+    references: list[SideSpec] = field(default_factory=list)
+    reference_tables: dict[str, FileSpec] = field(default_factory=dict)
+    where: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    assumptions: list[str] = field(default_factory=list)
+
+
+def _type_ok(v: Any, spec: Any) -> bool:
+    types = spec if isinstance(spec, tuple) else (spec,)
+    return isinstance(v, types) and not (bool not in types and isinstance(v, bool))
+
+
+def _check_keys(d: dict[str, Any], schema: dict[str, Any], where: str, file: str, problems: list[Problem]) -> None:
+    for k, v in d.items():
+        key = f"{where}{k}"
+        if k not in schema:
+            close = difflib.get_close_matches(str(k), list(schema), n=1, cutoff=0.5)
+            problems.append(Problem(f"unknown key '{key}'", file=file, column=key,
+                                    expected="one of " + ", ".join(schema), suggestion=[where + c for c in close] or None))
+        elif not _type_ok(v, schema[k]):
+            t = schema[k] if isinstance(schema[k], tuple) else (schema[k],)
+            problems.append(Problem(f"wrong type for '{key}'", file=file, column=key,
+                                    expected=" or ".join(TYPE_NAMES.get(x, x.__name__) for x in t), got=v))
+
+
+def _side(name: str, v: Any, base: Path, file: str, where: str, problems: list[Problem]) -> SideSpec | None:
+    if isinstance(v, str):
+        return SideSpec(name, column=v)
+    if isinstance(v, dict):
+        _check_keys(v, SIDE_KEYS, f"{where}.{name}.", file, problems)
+        s = SideSpec(name, column=v.get("column"), key=v.get("key"), period=v.get("period"),
+                     source=str(v.get("source", "")), builtin=v.get("builtin"), vintage=str(v.get("vintage", "revised")),
+                     sheet=v.get("sheet"))
+        if v.get("file"):
+            s.file = (base / str(v["file"])).resolve()
+            if s.column is None:
+                s.column = name
+        if s.builtin is not None and s.builtin not in BUILTIN_COVARIATES:
+            problems.append(Problem(f"unknown built-in covariate for '{where}.{name}'", file=file, column=f"{where}.{name}.builtin",
+                                    got=s.builtin, expected=" / ".join(BUILTIN_COVARIATES),
+                                    suggestion=difflib.get_close_matches(str(s.builtin), BUILTIN_COVARIATES, n=1) or None))
+        if s.builtin is None and s.column is None:
+            problems.append(Problem(f"'{where}.{name}' names no column", file=file, column=f"{where}.{name}",
+                                    expected="a column name, {file, column, key} or {builtin: gdp}"))
+        return s
+    problems.append(Problem(f"wrong type for '{where}.{name}'", file=file, column=f"{where}.{name}",
+                            expected="a column name or a mapping", got=v))
+    return None
+
+
+def parse_spec(d: Any, path: Path, problems: list[Problem]) -> DatasetSpec | None:
+    """Turn the YAML mapping into a :class:`DatasetSpec`, appending every problem found."""
+    file = str(path)
+    if not isinstance(d, dict):
+        problems.append(Problem("a dataset YAML must be a mapping of keys", file=file, got=type(d).__name__))
+        return None
+    _check_keys(d, KEYS, "", file, problems)
+    base = path.parent
+    name = d.get("name")
+    if not isinstance(name, str) or not name.strip():
+        problems.append(Problem("missing required key 'name'", file=file, column="name", expected="a short name, e.g. gtmi"))
+        name = path.stem
+    spec = DatasetSpec(path=path, name=str(name))
+    for k in ("title", "citation", "description", "headline", "measure_column", "value_column", "short_title"):
+        if isinstance(d.get(k), str):
+            setattr(spec, k, d[k])
+    spec.aliases = [str(a) for a in d.get("aliases") or []]
+    if "synthetic" in d and isinstance(d["synthetic"], bool):
+        spec.synthetic = d["synthetic"]
+    else:
+        spec.synthetic_stated = False
+        spec.assumptions.append("'synthetic' is not stated: the data are taken as real (synthetic: false)")
+    if not spec.title:
+        spec.assumptions.append("no 'title': the name is used")
+        spec.title = spec.name
+    if not spec.citation and not spec.synthetic:
+        spec.assumptions.append("no 'citation': outputs will cite only the title")
+    # files
+    entries: list[Any] = []
+    if d.get("file") is not None and d.get("files") is not None:
+        problems.append(Problem("give either 'file' or 'files', not both", file=file, column="files"))
+    if isinstance(d.get("file"), str):
+        entries = [{"path": d["file"], "source": d.get("source", "")}]
+    elif isinstance(d.get("files"), list):
+        entries = d["files"]
+    else:
+        problems.append(Problem("missing required key 'file'", file=file, column="file",
+                                expected="the data file (csv, tsv or xlsx) relative to this YAML"))
+    for i, e in enumerate(entries):
+        if isinstance(e, str):
+            e = {"path": e, "source": d.get("source", "")}
+        if not isinstance(e, dict) or "path" not in e:
+            problems.append(Problem(f"files[{i}] must be a path or a mapping with 'path'", file=file, column=f"files[{i}]", got=e))
+            continue
+        _check_keys(e, FILE_KEYS, f"files[{i}].", file, problems)
+        spec.files.append(FileSpec((base / str(e["path"])).resolve(), str(e.get("source") or d.get("source", "")),
+                                   e.get("sheet", d.get("sheet")), dict(e.get("where") or {})))
+    fmt = d.get("format", "wide")
+    if fmt not in FORMATS:
+        problems.append(Problem("invalid value for 'format'", file=file, column="format", got=fmt, expected=" / ".join(FORMATS),
+                                suggestion=difflib.get_close_matches(str(fmt), FORMATS, n=1) or None))
+    else:
+        spec.format = fmt
+    if "format" not in d:
+        spec.assumptions.append("no 'format': wide (a row per unit and period)")
+    # units
+    u = d.get("units")
+    if not isinstance(u, dict):
+        problems.append(Problem("missing required key 'units'", file=file, column="units",
+                                expected="{level: province|city|county|country|custom, column: <unit column>}"))
+    else:
+        _check_keys(u, UNIT_KEYS, "units.", file, problems)
+        lvl = u.get("level", "custom")
+        if lvl not in LEVELS:
+            problems.append(Problem("invalid value for 'units.level'", file=file, column="units.level", got=lvl,
+                                    expected=" / ".join(LEVELS), suggestion=difflib.get_close_matches(str(lvl), LEVELS, n=1) or None))
+        else:
+            spec.level = lvl
+        if "column" not in u:
+            problems.append(Problem("missing required key 'units.column'", file=file, column="units.column",
+                                    expected="the column that identifies units (a code or a name)"))
+        spec.unit_column = str(u.get("column", "unit"))
+        spec.name_column = u.get("name")
+        spec.name_en_column = u.get("name_en")
+        spec.parent_column = u.get("parent")
+        pl = u.get("parent_level")
+        if pl is not None and pl not in LEVELS:
+            problems.append(Problem("invalid value for 'units.parent_level'", file=file, column="units.parent_level",
+                                    got=pl, expected=" / ".join(LEVELS)))
+        spec.parent_level = pl or {"county": "city", "city": "province"}.get(spec.level)
+    # period
+    if "period" in d:
+        spec.period = d["period"]
+    else:
+        spec.assumptions.append("no 'period': one cross-section (period 0)")
+        spec.period = 0
+    # measures
+    m = d.get("measures")
+    if isinstance(m, list):
+        spec.measures = {str(x): str(x) for x in m}
+    elif isinstance(m, dict):
+        spec.measures = {str(k): str(v) for k, v in m.items()}
+    for k, v in (d.get("labels") or {}).items():
+        if isinstance(v, dict):
+            spec.labels[str(k)] = {str(a): str(b) for a, b in v.items()}
+        else:
+            spec.labels[str(k)] = {"zh": str(v), "en": str(v)}
+    for attr, key in (("groupings", "groupings"), ("covariates", "covariates"), ("references", "references")):
+        for nm, v in (d.get(key) or {}).items():
+            s = _side(str(nm), v, base, file, key, problems)
+            if s is not None:
+                getattr(spec, attr).append(s)
+    for nm, v in (d.get("reference_tables") or {}).items():
+        if isinstance(v, str):
+            spec.reference_tables[str(nm)] = FileSpec((base / v).resolve())
+        elif isinstance(v, dict) and "file" in v:
+            spec.reference_tables[str(nm)] = FileSpec((base / str(v["file"])).resolve(), str(v.get("source", "")))
+        else:
+            problems.append(Problem(f"reference_tables.{nm} must be a file path or {{file, source}}", file=file,
+                                    column=f"reference_tables.{nm}", got=v))
+    spec.where = dict(d.get("where") or {})
+    for k, v in (d.get("ordinal") or {}).items():
+        if not isinstance(v, list) or not v:
+            problems.append(Problem(f"ordinal.{k} must list the categories from lowest to highest", file=file,
+                                    column=f"ordinal.{k}", got=v))
+        elif k not in {r.name for r in spec.references}:
+            problems.append(Problem(f"ordinal.{k} names no reference", file=file, column=f"ordinal.{k}",
+                                    expected="a name under 'references'", suggestion=[r.name for r in spec.references] or None))
+        else:
+            spec.ordinal[str(k)] = [str(x) for x in v]
+    notes = d.get("notes") or []
+    spec.notes = [notes] if isinstance(notes, str) else [str(n) for n in notes]
+    return spec

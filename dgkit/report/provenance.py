@@ -1,0 +1,64 @@
+"""What an edition reads: its datasets (with every file each one read) and its framework.
+
+The report's manifest records these with SHA-256 hashes, so that a figure can be traced to the
+exact bytes it came from. ``synthetic`` is read from each dataset, never from a name.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from dgkit import paths
+from dgkit.params import Params
+
+# params keys whose values name datasets (a bundled name or alias, or a dataset YAML path)
+DATASET_KEYS = ("index.data", "scores.source", "progress.panel", "international.dataset", "robustness.kappa.dataset")
+DATASET_LIST_KEYS = ("robustness.indices", "published_references")
+
+
+def dataset_names(params: Params) -> list[str]:
+    """Every dataset an edition names, in params order, without repeats (bare indicator files excluded)."""
+    out: list[str] = []
+    for k in DATASET_KEYS:
+        v = params.get(k)
+        if v is not None:
+            out.append(str(v))
+    for k in DATASET_LIST_KEYS:
+        out += [str(v) for v in params.get(k) or []]
+    seen: list[str] = []
+    for v in out:
+        if v not in seen and not v.lower().endswith((".csv", ".tsv", ".xlsx", ".xlsm")):
+            seen.append(v)
+    return seen
+
+
+def _rel(p: str | Path, root: Path) -> str:
+    p = Path(p)
+    return str(p.relative_to(root)) if p.is_relative_to(root) else str(p)
+
+
+def edition_inputs(params: Params) -> dict[str, Any]:
+    """``{"datasets": {name: {title, citation, synthetic, files: [...]}}, "framework": {...}, "synthetic": bool}``."""
+    from dgkit.data import framework_path
+    from dgkit.datasets import open_dataset
+    from dgkit.datasets.dataset import sha256
+
+    root = paths.project_root()
+    datasets: dict[str, Any] = {}
+    for name in dataset_names(params):
+        p = root / name
+        ds = open_dataset(p if p.suffix in (".yaml", ".yml") and p.exists() else name)
+        datasets[ds.name] = {
+            "named_in_params_as": name, "title": ds.title, "citation": ds.citation, "synthetic": ds.synthetic,
+            "level": ds.level, "files": [{**f, "path": _rel(f["path"], root)} for f in ds.files],
+        }
+    out: dict[str, Any] = {"datasets": datasets, "synthetic": any(d["synthetic"] for d in datasets.values())}
+    fw = params.get("index.framework")
+    if fw:
+        fp = framework_path(str(fw))
+        if not fp.is_absolute():
+            fp = root / fp
+        if fp.exists():
+            out["framework"] = {"name": str(fw), "path": _rel(fp, root), "sha256": sha256(fp)}
+    return out
