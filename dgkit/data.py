@@ -4,7 +4,9 @@ Every loader returns a fresh tidy :class:`pandas.DataFrame` (callers may modify 
 opened read-only and never written). Columns are documented in ``data/README.md``; every table
 carries a ``source`` column (report file and section, or the reference file's own source).
 
-Unit ids: GB/T 2260 codes as strings (``"440000"``), ``"XJBT"`` for 新疆生产建设兵团.
+Unit ids: GB/T 2260 codes as strings (``"440000"``), ``"XJBT"`` for 新疆生产建设兵团, ISO3 for
+countries. Datasets (a researcher's own data, and every bundled data set declared the same way)
+live in :mod:`dgkit.datasets`.
 """
 
 from __future__ import annotations

@@ -163,6 +163,7 @@ file: {file}
 format: wide
 units: {{level: county, column: county_code, name: county_name, parent: city_code}}
 period: year
+headline: {headline}
 measures: [{measures}]
 synthetic: true
 """
@@ -180,5 +181,6 @@ def write_county_panel(out_dir: str | Path, n_counties: int = 2850, force: bool 
             raise InputError("file exists (use --force to replace it)", file=str(p))
     df = make_county_panel(n_counties)
     csv.write_bytes(df.to_csv(index=False, lineterminator="\n").encode("utf-8"))
-    yml.write_text(COUNTY_YAML.format(seed=COUNTY_SEED, file=csv.name, measures=", ".join(COUNTY_MEASURES)), encoding="utf-8")
+    yml.write_text(COUNTY_YAML.format(seed=COUNTY_SEED, file=csv.name, headline=COUNTY_MEASURES[0], measures=", ".join(COUNTY_MEASURES)),
+                   encoding="utf-8")
     return yml

@@ -164,6 +164,11 @@ def build_index(data: Any, framework: str | Framework = "ccid_2020", year: int |
     opt = BuildOptions(**options)
     log: list[str] = [f"framework {fw.name} from {fw.file or 'memory'}"]
     X, synthetic = _to_panel(data, year)
+    if hasattr(data, "panel") and hasattr(data, "measures"):  # a Dataset may hold more measures than the framework uses
+        unused = [c for c in X.columns if c not in set(fw.indicator_codes)]
+        if unused:
+            X = X.drop(columns=unused)
+            log.append(f"{len(unused)} measure(s) of dataset {data.name!r} are not in the framework and are not used: {', '.join(unused)}")
     if synthetic:
         log.append("input data are SYNTHETIC (marked in every output)")
     if opt.types:

@@ -48,7 +48,7 @@ SCHEMA: dict[str, Any] = {
     "gdp": {"year": int, "vintage": str},
     "tiers": [_TIER_SCHEME],
     "regions": {"groupings": list},
-    "dispersion": {"ddof": int, "threshold": (int, float)},
+    "dispersion": {"ddof": int, "threshold": (int, float), "grouping": str},
     "progress": {"panel": str, "method": str, "editions": list, "ddof": int, "top": int},
     "cities": {"enabled": bool},
     "robustness": {"indices": list, "mc_draws": int, "sobol_n": int,

@@ -81,7 +81,7 @@ def test_tsinghua_cities_join_two_files_by_city():
     assert len(ds.units) == 101
     assert ds.panel("total")[2020].notna().sum() == 68  # scores are printed for the 68 other cities only
     assert ds.reference("tier_printed").notna().sum() == 101
-    assert ds.units.loc["440300", "city_type"] == "副省级" and ds.units.loc["440300", "province"] == "440000"
+    assert ds.units.loc["440300", "city_type"] == "副省级" and ds.units.loc["440300", "province"] == "广东"
 
 
 # ------------------------------------------------------------------ countries
@@ -189,7 +189,7 @@ def test_synthetic_county_panel_validates(tmp_path):
     assert len(ds.units) == 2850 and ds.periods == list(range(2017, 2024))
     assert (ds.counts()["units"] == 2850).all()
     u = ds.units.loc["440301"]  # a 深圳 county: its province and belt come from the code prefix
-    assert u["province"] == "440000" and u["四大地带"] == "东部" and u["parent"] == "440300"
+    assert u["province"] == "广东" and u["四大地带"] == "东部" and u["parent"] == "440300"
     assert ds.units.loc["650101", "四大地带"] == "西部"
     # the generator's missing share (1 %) is what the dataset reports
     assert ds.counts()["missing"].sum() / ds.counts()["cells"].sum() == pytest.approx(0.01, abs=0.002)
@@ -209,7 +209,7 @@ def test_county_codes_are_checked_and_names_need_a_parent(tmp_path):
     y3 = _yaml(tmp_path, "name: n\nfile: n.csv\nunits: {level: county, column: county, parent: city}\nperiod: year\nsynthetic: false\n", "n3.yaml")
     ds = open_dataset(y3)
     assert len(ds.units) == 3
-    assert ds.units.loc["220100:朝阳区", "province"] == "220000" and ds.units.loc["110000:朝阳区", "四大地带"] == "东部"
+    assert ds.units.loc["220100:朝阳区", "province"] == "吉林" and ds.units.loc["110000:朝阳区", "四大地带"] == "东部"
 
 
 # ------------------------------------------------------------------ cities, provinces, custom
@@ -343,3 +343,38 @@ def test_reference_tables_are_rebuilt_byte_for_byte_by_their_scripts(script):
     if run.returncode != 0 and "differs" not in run.stdout:
         pytest.skip(f"PyPI not reachable for the build script: {run.stderr.strip().splitlines()[-1:]}")
     assert run.returncode == 0, run.stdout
+
+
+def test_ranking_figure_stays_readable_for_thousands_of_units_with_shared_names():
+    from dgkit.plotting import figures
+
+    s = pd.Series(np.linspace(0, 100, 2850), index=[f"{i:06d}" for i in range(2850)])
+    names = pd.Series("示例县01", index=s.index)  # county names repeat across cities
+    fig = figures.ranking_bar(s, names, lang="zh", title="x")
+    ax = fig.axes[0]
+    assert len(ax.patches) == 50 and fig.get_size_inches()[1] <= 12
+    assert "后 25 名 (共 2850)" in ax.get_title()
+    assert ax.lines[0].get_xdata()[0] == pytest.approx(50.0)  # the mean line is the mean of all 2850 units
+
+
+def test_no_code_branches_on_a_dataset_name():
+    """Point 5: nothing compares a dataset-naming params value, or a dataset's name, with a literal."""
+    import ast
+    import yaml
+
+    names = set()
+    for p in (ROOT / "data" / "datasets").glob("*.yaml"):
+        d = yaml.safe_load(p.read_text(encoding="utf-8"))
+        names |= {d["name"], *(d.get("aliases") or [])}
+    offenders = []
+    for path in (ROOT / "dgkit").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Compare):
+                consts = [c for c in [node.left, *node.comparators] if isinstance(c, ast.Constant) and isinstance(c.value, str)]
+                consts += [e for c in node.comparators if isinstance(c, ast.Tuple | ast.List | ast.Set) for e in c.elts
+                           if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+                hit = [c.value for c in consts if c.value in names]
+                if hit:
+                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} compares with {hit}")
+    assert not offenders, offenders

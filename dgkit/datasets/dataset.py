@@ -122,6 +122,23 @@ class Dataset:
             self._unknown("grouping", name, self.grouping_names)
         return self.units[name].rename(name)
 
+    def members(self, name: str) -> pd.DataFrame:
+        """Long table ``unit_id, group`` of a grouping (a unit in several groups has several rows;
+        units without a group are left out)."""
+        g = self.grouping(name)
+        m = g.str.split(";").explode().str.strip()
+        m = m[m.notna() & (m != "")]
+        return pd.DataFrame({"unit_id": m.index.to_numpy(), "group": m.to_numpy()})
+
+    def partitions(self) -> list[str]:
+        """Groupings in which every grouped unit is in exactly one group and there are at least two groups."""
+        out = []
+        for n in self.grouping_names:
+            m = self.members(n)
+            if len(m) and not m["unit_id"].duplicated().any() and m["group"].nunique() >= 2:
+                out.append(n)
+        return out
+
     def covariate(self, name: str) -> pd.DataFrame:
         """A units × periods table of one covariate."""
         if name not in self.covariates.columns:
@@ -287,7 +304,7 @@ class _Loader:
             r = res.lookup(name)
             if r.unit_id is None and r.ambiguous and par and spec.level == "city":
                 pid = _try_resolve("province", par)
-                table = unit_table("city").set_index("unit_id")["province"]
+                table = unit_table("city").set_index("unit_id")["province_id"]
                 narrowed = [c for c in r.candidate_ids if table.get(c) == pid]
                 if len(narrowed) == 1:
                     r.unit_id = narrowed[0]
@@ -749,7 +766,7 @@ def load(spec: DatasetSpec) -> tuple[Dataset | None, _Loader]:
     units["parent"] = [L.parents.get(u, "") for u in uid_list]
     builtin = builtin_groupings(spec.level, uid_list)
     if spec.level == "county":  # names with a parent city: province and belt from the parent
-        prov = province_table().set_index("unit_id")
+        prov = province_table().set_index("name_zh")
         cities = unit_table("city").set_index("unit_id")["province"]
         from_parent = units["parent"].map(cities).fillna("")
         builtin["province"] = builtin["province"].where(builtin["province"] != "", from_parent)

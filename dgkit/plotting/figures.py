@@ -49,24 +49,33 @@ def _names(units: Sequence[str], names: Mapping[str, str] | pd.Series | None) ->
 
 
 def ranking_bar(scores: pd.Series, names=None, components: pd.DataFrame | None = None, lang: str = "zh",
-                title: str | None = None, mean_line: bool = True, synthetic: bool = False):
-    """Horizontal ranking bars, stacked by ``components`` (columns) when given."""
+                title: str | None = None, mean_line: bool = True, synthetic: bool = False, max_bars: int = 50):
+    """Horizontal ranking bars, stacked by ``components`` (columns) when given. More than
+    ``max_bars`` units: the top and bottom ``max_bars // 2`` are drawn (the mean is of all units)."""
     use_style(lang)
     plt = _plt()
-    s = scores.dropna().sort_values()
+    full = scores.dropna().sort_values()
+    s = full if len(full) <= max_bars else pd.concat([full.iloc[: max_bars // 2], full.iloc[-(max_bars // 2):]])
+    if len(s) < len(full):
+        extra = (f"前 {max_bars // 2} 名与后 {max_bars // 2} 名 (共 {len(full)})" if lang == "zh"
+                 else f"top and bottom {max_bars // 2} of {len(full)}")
+        title = f"{title} — {extra}" if title else extra
     fig, ax = plt.subplots(figsize=(7, max(4, 0.22 * len(s))))
     labels = _names(list(s.index), names)
+    pos = np.arange(len(s))  # positions, not category labels: different units may share a name
     if components is not None:
         left = np.zeros(len(s))
         comp = components.reindex(s.index)
         for c in comp.columns:
-            ax.barh(labels, comp[c].to_numpy(), left=left, label=str(c))
+            ax.barh(pos, comp[c].to_numpy(), left=left, label=str(c))
             left += comp[c].fillna(0).to_numpy()
         ax.legend(loc="lower right", fontsize=8, frameon=False)
     else:
-        ax.barh(labels, s.to_numpy(), color="#3b6ea5")
+        ax.barh(pos, s.to_numpy(), color="#3b6ea5")
+    ax.set_yticks(pos, labels)
+    ax.set_ylim(-0.6, len(s) - 0.4)
     if mean_line:
-        m = s.mean()
+        m = full.mean()
         ax.axvline(m, color="#c0392b", lw=1, ls="--")
         ax.text(m, len(s) - 0.5, (" 平均 " if lang == "zh" else " mean ") + f"{m:.1f}", color="#c0392b", fontsize=8, va="top")
     ax.set_xlabel("得分" if lang == "zh" else "score")

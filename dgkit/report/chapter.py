@@ -89,6 +89,11 @@ class Chapter:
         return idx is not None and idx.spec_path == self.scores_dataset.spec_path
 
     @property
+    def analysed_dataset(self):  # noqa: ANN201
+        """The dataset of the analysed scores (the index's dataset when the index is built here)."""
+        return self.index_dataset if self.scores_are_built else self.scores_dataset
+
+    @property
     def synthetic(self) -> bool:
         """Read from the datasets (never from a name): the analysed scores' dataset, or the index's."""
         if self.scores_are_built:
@@ -114,9 +119,12 @@ class Chapter:
         fw = self.params.get("index.framework", "ccid_2020")
         ds = self.index_dataset
         if ds is not None:
+            from dgkit.framework import load_framework
+
             years = self.params.get("index.years") or [self.params.get("index.year")]
+            codes = set(load_framework(fw).indicator_codes)
             X = ds.values[ds.values.index.get_level_values("period").isin(years)]
-            d = X.rename_axis(["unit_id", "year"])
+            d = X[[c for c in X.columns if c in codes]].rename_axis(["unit_id", "year"])  # the framework's indicators
             d.attrs["synthetic"] = ds.synthetic
         else:
             src = self.params.get("index.data")
@@ -189,11 +197,17 @@ class Chapter:
     def scores_label(self) -> str:
         return self.mark(self.params.get("scores.label", "index"))
 
+    def index_source(self) -> str:
+        """The citation of the index built in chapter 1: its dataset × its framework."""
+        ds = self.index_dataset
+        fw = self.params.get("index.framework", "ccid_2020")
+        src = ds.citation if ds is not None else str(self.params.get("index.data"))
+        return self.mark(f"{src} × {Path(str(fw)).stem} method", self.index_synthetic)
+
     def scores_source(self) -> str:
         """The citation of the analysed scores, from their dataset."""
         if self.scores_are_built:
-            ds = self.index_dataset
-            return self.mark(f"{ds.citation} × {self.params.get('index.framework', 'ccid_2020')} method", ds.synthetic)
+            return self.index_source()
         ds = self.scores_dataset
         return ds.citation or ds.title
 

@@ -39,14 +39,14 @@ def index_construction(ch: Chapter) -> dict[str, Any]:
     if len(b.treat_log):
         ch.table(b.treat_log, "treatment_log", ch.mark(ch.t("异常值处理记录", "Outlier treatment log"), syn), "dgkit.impute", decimals=2)
     tab = b.table(y, ch.lang).reset_index()
-    ch.table(tab, "scores", ch.mark(ch.t(f"{y} 年分项及总指数", f"Pillar and index scores {y}"), syn), "CCID 2020 method on the demo panel", decimals=1)
+    ch.table(tab, "scores", ch.mark(ch.t(f"{y} 年分项及总指数", f"Pillar and index scores {y}"), syn), ch.index_source(), decimals=1)
     fig = figures.ranking_bar(b.index.xs(y, level="year"), ch.names, lang=ch.lang, synthetic=syn,
-                              title=ch.t(f"CCID 方法构建的总指数 ({y})", f"Index built with the CCID method ({y})"))
+                              title=ch.t(f"按 {fw.name} 指标体系构建的总指数 ({y})", f"Index built with the {fw.name} framework ({y})"))
     ch.figure(fig, "index_bar")
     top = tab.iloc[0]
     ch.fact("index_mean", float(b.index.xs(y, level="year").mean()),
-            ch.mark(f"CCID-method index {y}: mean {b.index.xs(y, level='year').mean():.1f}, top {top['name']} {top['index']:.1f} (n = {len(tab)})", syn),
-            "SYNTHETIC demo panel" if syn else str(ch.params.get("index.data")))
+            ch.mark(f"{fw.name} index {y}: mean {b.index.xs(y, level='year').mean():.1f}, top {top['name']} {top['index']:.1f} (n = {len(tab)})", syn),
+            ch.index_source())
     return {"result": b, "framework": ind, "audit": au, "scores": tab, "log": b.log}
 
 
@@ -130,7 +130,7 @@ def tier_schemes(ch: Chapter) -> dict[str, Any]:
                 out["reconcile_flat_text"] = rec2
                 ch.table(rec2.assign(name=lambda d: d["unit"].map(ch.names)), "reconcile_flat_text", ch.t("与文本抽取中合并单元格标签的核对", "Against the labels as the flattened text places them"), pds.citation, decimals=1)
             ch.fact(f"{name}_differences", len(rec), f"{name}: {len(rec)} unit(s) differ from the published tiers", pds.citation)
-    if panels:
+    if panels and ch.analysed_dataset.level == "province":  # the tile map is a map of China's provinces
         fig = figures.tile_maps(panels, ch.names, ch.lang, ch.t("发展梯度 (各方案)", "Tiers under each scheme"), ch.synthetic)
         ch.figure(fig, "tier_maps")
     ch.table(table.reset_index(names="unit_id").sort_values(ch.t("得分", "score"), ascending=False), "tiers", ch.mark(ch.t("各梯度方案", "Every tier scheme")), ch.scores_source(), decimals=1)
@@ -148,7 +148,7 @@ def pillars(ch: Chapter) -> dict[str, Any]:
     means = P.mean().to_frame(ch.t("全国", "national")).T
     belt = data.provinces().set_index("unit_id")["ccid_belt"]
     by_belt = P.groupby(belt.reindex(P.index)).mean()
-    ch.table(pd.concat([means, by_belt]).reset_index(names=ch.t("范围", "scope")), "pillar_means", ch.mark(ch.t("分项指数平均值 (全国及四大地带)", "Pillar means (national and by belt)"), syn), "CCID method", decimals=1)
+    ch.table(pd.concat([means, by_belt]).reset_index(names=ch.t("范围", "scope")), "pillar_means", ch.mark(ch.t("分项指数平均值 (全国及四大地带)", "Pillar means (national and by belt)"), syn), ch.index_source(), decimals=1)
     ch.figure(figures.radar(means, ch.lang, ch.t("全国平均 (按指数类别)", "National mean by pillar"), syn), "radar_national")
     ch.figure(figures.radar(by_belt, ch.lang, ch.t("平均指数 (按区域)", "Mean by region"), syn), "radar_regions")
     echelons = P.apply(lambda c: tiers.natural_breaks(c, 4))
@@ -163,35 +163,46 @@ def pillars(ch: Chapter) -> dict[str, Any]:
         row = P.loc[u]
         sw.append({"unit": ch.names.get(u, u), "strongest": row.idxmax(), "strongest_score": row.max(), "weakest": row.idxmin(), "weakest_score": row.min()})
     sw = pd.DataFrame(sw)
-    ch.table(sw, "strengths", ch.mark(ch.t("Top 地区的优势与短板", "Strengths and weaknesses of the top units"), syn), "CCID method", decimals=1)
+    ch.table(sw, "strengths", ch.mark(ch.t("Top 地区的优势与短板", "Strengths and weaknesses of the top units"), syn), ch.index_source(), decimals=1)
     low = means.T.iloc[:, 0].idxmin()
-    ch.fact("weakest_pillar", float(means.T.iloc[:, 0].min()), ch.mark(f"lowest pillar mean: {low} {means.T.iloc[:, 0].min():.1f}", syn), "CCID method")
+    ch.fact("weakest_pillar", float(means.T.iloc[:, 0].min()), ch.mark(f"lowest pillar mean: {low} {means.T.iloc[:, 0].min():.1f}", syn), ch.index_source())
     return {"means": means, "by_belt": by_belt, "echelons": echelons, "strengths": sw}
 
 
 # ------------------------------------------------------------------ 5 regions
 def region_analysis(ch: Chapter) -> dict[str, Any]:
+    """Totals, shares and means per group of each grouping of the analysed dataset (the params'
+    ``regions.groupings``, else every grouping the dataset has), with a Theil decomposition where
+    the grouping is a partition."""
     s = ch.scores
-    out = {}
-    for g in (ch.params.get("regions.groupings") or ["常规地区", "四大地带", "热点地区"]):
-        r = regions.regional_structure(s, g, lang=ch.lang)
+    ds = ch.analysed_dataset
+    out: dict[str, Any] = {}
+    wanted = ch.params.get("regions.groupings") or ds.grouping_names
+    parts = set(ds.partitions())
+    for g in [g for g in wanted if g in ds.grouping_names]:
+        members = ds.members(g)
+        members = members[members["unit_id"].isin(s.index)]
+        if members["group"].nunique() < 2:
+            continue
+        r = regions.regional_structure(s, g, members=members, lang=ch.lang)
         out[g] = r
         ge = regions.region_label(g, ch.lang)
         ch.table(r.table, f"region_{g}", ch.mark(ch.t(f"{g}: 总量、占比、均值", f"{ge}: totals, shares, means")), ch.scores_source(), decimals=2)
         ch.fact(f"lead_{g}", float(r.table.iloc[0]["share_pct"]), ch.mark(r.sentence), ch.scores_source())
-        grp = regions.membership(g)
-        grp = grp.assign(group=grp["group"].map(lambda x: regions.region_label(x, ch.lang)))
-        if g != "热点地区":
+        grp = members.assign(group=members["group"].map(lambda x: regions.region_label(x, ch.lang)))
+        if g in parts:
             ch.figure(figures.group_strip(s, grp.set_index("unit_id")["group"], ch.lang, ch.t(f"{g} 内的分布", f"Distribution within the {ge}"), ch.synthetic), f"strip_{g}")
-            th = dispersion.theil_decomposition(s, grp.set_index("unit_id")["group"])
+            th = dispersion.theil_decomposition(s.reindex(members["unit_id"]), members.set_index("unit_id")["group"])
             ch.fact(f"theil_{g}", th.facts["between_share"], ch.mark(f"{ge}: " + th.sentence), ch.scores_source())
     for name in ch.params.get("published_references") or []:
         ref = ch.dataset(name)
         pub = ref.reference_tables.get("regions")
         if pub is not None:
-            out[f"{ref.name}_published_regions"] = pub
+            out["published"] = pub
             cols = [c for c in ("grouping", "region", "metric", "value", "note") if c in pub.columns]
             ch.table(pub[cols], f"{ref.name}_published_regions", ch.t(f"{ref.title} 公布的区域数据 (另一指数, 对照)", f"{ref.title}: published regional figures (another index, for comparison)"), ref.citation, decimals=1)
+    tables = [r.table for k, r in out.items() if hasattr(r, "table")]
+    out["summary"] = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
     return out
 
 
@@ -273,11 +284,17 @@ def dispersion_analysis(ch: Chapter) -> dict[str, Any]:
     tab = pd.concat([d.table, other.table.assign(label=ch.t("另一种 SD 口径", "other SD convention"))], ignore_index=True)
     ch.table(tab, "dispersion", ch.mark(ch.t("离散度 (标准差口径见 ddof 列)", "Dispersion (ddof column gives the SD convention)")), ch.scores_source(), decimals=3)
     ch.fact("sd", d.facts["sd"], ch.mark(d.sentence), ch.scores_source())
-    belts = data.provinces().set_index("unit_id")["ccid_belt"]
-    th_ = dispersion.theil_decomposition(s, belts.reindex(s.index), check_with_pysal=True)
-    ch.table(th_.table, "theil", ch.mark(ch.t("泰尔指数分解 (四大地带)", "Theil decomposition (four belts)")), ch.scores_source(), decimals=4)
-    ch.fact("theil_between_share", th_.facts["between_share"], ch.mark(th_.sentence), ch.scores_source())
-    out = {"describe": d, "theil": th_}
+    out: dict[str, Any] = {"describe": d}
+    ds = ch.analysed_dataset
+    parts = ds.partitions()
+    g = ch.params.get("dispersion.grouping") or (parts[0] if parts else None)
+    if g:
+        groups = ds.grouping(g).replace("", np.nan).reindex(s.index)
+        th_ = dispersion.theil_decomposition(s[groups.notna()], groups.dropna(), check_with_pysal=True)
+        gl = regions.region_label(g, ch.lang)
+        ch.table(th_.table, "theil", ch.mark(ch.t(f"泰尔指数分解 ({g})", f"Theil decomposition ({gl})")), ch.scores_source(), decimals=4)
+        ch.fact("theil_between_share", th_.facts["between_share"], ch.mark(th_.sentence), ch.scores_source())
+        out["theil"] = th_
     w, src, syn, _ = _panel(ch)
     if w.shape[1] >= 2:
         sc = dispersion.sigma_convergence(w)

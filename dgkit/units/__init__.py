@@ -278,13 +278,13 @@ def province_table() -> pd.DataFrame:
 
 @functools.cache
 def city_table() -> pd.DataFrame:
-    """unit_id, name_zh, name_en, level, city_type, province (id) and province_name."""
+    """unit_id, name_zh, name_en, level, city_type, province (short name: the grouping) and province_id."""
     from dgkit import data
 
     c = data.load("prefectures")
     return pd.DataFrame({
         "unit_id": c["unit_id"], "name_zh": c["name_short"], "name_en": c["name_en"], "level": "city",
-        "city_type": c["city_type"], "province": c["province_id"], "province_name": c["province"],
+        "city_type": c["city_type"], "province": c["province"], "province_id": c["province_id"],
         "valid_until": c["valid_until"],
     })
 
@@ -436,8 +436,9 @@ def province_of_code(code: str) -> str | None:
 def builtin_groupings(level: str, unit_ids: Iterable[str]) -> pd.DataFrame:
     """The built-in groupings of ``unit_ids`` at ``level`` (index unit_id, a column per grouping).
 
-    Multi-membership groupings (热点地区) hold ``;``-separated lists. Counties get their province and
-    四大地带 from the code prefix (names without codes get them from the dataset's ``parent``).
+    Multi-membership groupings (热点地区) hold ``;``-separated lists. ``province`` holds the province's
+    short name (广东). Counties get their province and 四大地带 from the code prefix (names without
+    codes get them from the dataset's ``parent``).
     """
     id_list = [str(u) for u in unit_ids]
     ids = pd.Index(id_list, name="unit_id")
@@ -446,9 +447,12 @@ def builtin_groupings(level: str, unit_ids: Iterable[str]) -> pd.DataFrame:
         t = unit_table(level).set_index("unit_id")
         return t.reindex(ids)[names].fillna("")
     if level == "county":
-        belt = dict(zip(province_table()["unit_id"], province_table()["四大地带"], strict=True))
+        pt = province_table()
+        belt = dict(zip(pt["unit_id"], pt["四大地带"], strict=True))
+        short = dict(zip(pt["unit_id"], pt["name_zh"], strict=True))
         pid = [u[:2] + "0000" if len(u) == 6 and u.isdigit() and u[:2] + "0000" in belt else "" for u in id_list]
-        return pd.DataFrame({"province": pid, "四大地带": [belt.get(p, "") for p in pid]}, index=ids, dtype=object)
+        return pd.DataFrame({"province": [short.get(p, "") for p in pid], "四大地带": [belt.get(p, "") for p in pid]},
+                            index=ids, dtype=object)
     return pd.DataFrame(index=ids)
 
 
