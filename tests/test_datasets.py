@@ -360,6 +360,7 @@ def test_ranking_figure_stays_readable_for_thousands_of_units_with_shared_names(
 def test_no_code_branches_on_a_dataset_name():
     """Point 5: nothing compares a dataset-naming params value, or a dataset's name, with a literal."""
     import ast
+
     import yaml
 
     names = set()
