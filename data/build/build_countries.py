@@ -19,14 +19,12 @@ Kept: every row with an ISO3 or ``x`` alpha-3 code that is not deprecated. The W
 
 from __future__ import annotations
 
-import argparse
 import csv
 import gettext
 import io
 import json
 import subprocess
 import sys
-import tempfile
 import zipfile
 from pathlib import Path
 
@@ -93,28 +91,8 @@ def build(tmp: Path) -> list[dict[str, str]]:
     return rows
 
 
-def render(rows: list[dict[str, str]]) -> str:
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
-    w.writeheader()
-    w.writerows(rows)
-    return buf.getvalue()
-
-
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--check", action="store_true", help="compare with the bundled file instead of writing")
-    args = ap.parse_args()
-    with tempfile.TemporaryDirectory() as t:
-        text = render(build(Path(t)))
-    if args.check:
-        same = OUT.read_text(encoding="utf-8") == text
-        print("countries.csv is up to date" if same else "countries.csv differs from a fresh build")
-        return 0 if same else 1
-    OUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUT} ({text.count(chr(10)) - 1} rows)")
-    return 0
-
-
 if __name__ == "__main__":
-    raise SystemExit(main())
+    sys.path.insert(0, str(Path(__file__).parent))
+    from _build import run
+
+    raise SystemExit(run(__doc__.splitlines()[0], build, COLUMNS, OUT))

@@ -10,7 +10,6 @@ exact duplicate rows dropped, names matched by their words) are logged in ``Data
 from __future__ import annotations
 
 import functools
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from dgkit.datasets.tables import (
     text,
     to_numbers,
 )
+from dgkit.paths import sha256_file as sha256
 from dgkit.readers import Repair
 from dgkit.units import (
     BUILTIN_GROUPINGS,
@@ -40,12 +40,6 @@ from dgkit.units import (
 META_COLUMNS = {"source", "note", "notes", "备注", "来源", "name", "名称"}
 
 
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 @dataclass
@@ -362,14 +356,12 @@ class _Loader:
         keys = [u for u, p in zip(uniq, present, strict=True) if p]
         if spec.name_column in t.frame.columns:
             ncodes, nuniq = factor(t.frame[spec.name_column])
-            names = np.asarray(nuniq, dtype=object)[ncodes[first[present]]]
-            for uid, nm in zip(keys, names, strict=True):
-                self.unit_names.setdefault(uid, (nm, nm))
+            names = np.asarray(nuniq, dtype=object)[ncodes[first[present]]].tolist()
+            self.unit_names = {**{k: (n, n) for k, n in zip(keys, names, strict=True)}, **self.unit_names}
         if spec.parent_column in t.frame.columns:
             pcodes, puniq = factor(t.frame[spec.parent_column])
-            parents = np.asarray(puniq, dtype=object)[pcodes[first[present]]]
-            for uid, p in zip(keys, parents, strict=True):
-                self.parents.setdefault(uid, p)
+            parents = np.asarray(puniq, dtype=object)[pcodes[first[present]]].tolist()
+            self.parents = {**dict(zip(keys, parents, strict=True)), **self.parents}
         ids = np.asarray([u if good else "" for u, good in zip(uniq, ok, strict=True)], dtype=object)[codes]
         return pd.Series(ids, index=t.frame.index, dtype=object)
 
@@ -570,8 +562,10 @@ class _Loader:
     # -------------------------------------------------------------- assembly
     def combine(self, recs: list[pd.DataFrame]) -> pd.DataFrame:
         spec = self.spec
-        rec = pd.concat(recs, ignore_index=True, sort=False)
-        rec = rec[(rec["unit_id"] != "") & (rec["period"] >= 0)]
+        rec = recs[0] if len(recs) == 1 else pd.concat(recs, ignore_index=True, sort=False)
+        valid = (rec["unit_id"].to_numpy(dtype=object) != "") & (rec["period"].to_numpy() >= 0)
+        if not valid.all():
+            rec = rec[valid]
         if spec.format == "long":
             key = ["unit_id", "period", "_measure"]
             rec = self._dedupe(rec, key)
@@ -579,12 +573,9 @@ class _Loader:
             vals.columns = ["m:" + str(c) for c in vals.columns]
             other = rec.drop(columns=["_measure", "_value"]).groupby(["unit_id", "period"], sort=False).first()
             return other.join(vals).reset_index()
-        u = rec["unit_id"].to_numpy(dtype=object)
-        p = rec["period"].to_numpy(dtype=np.int64)
-        uc, uu = pd.factorize(u, sort=True)
-        pc, pu = pd.factorize(p, sort=True)
-        key = uc.astype(np.int64) * len(pu) + pc
-        if len(np.unique(key)) != len(key):  # rare: duplicates to merge or report
+        self._index = _sorted_index(rec)
+        if self._index[0].has_duplicates:  # rare: duplicates to merge or report
+            self._index = None
             return self._dedupe(rec, ["unit_id", "period"])
         return rec
 
@@ -726,7 +717,7 @@ def load(spec: DatasetSpec) -> tuple[Dataset | None, _Loader]:
     if not mcols and not spec.references and spec.measures is None:
         L.problems.append(Problem("no measures: no numeric column found", file=L.label(spec.files[0].path),
                                   expected="numeric columns, or 'measures: [...]' naming them"))
-    idx, order = _sorted_index(rec)
+    idx, order = L._index if getattr(L, "_index", None) is not None else _sorted_index(rec)
     rec = rec.iloc[order]
     values = pd.DataFrame({c[2:]: rec[c].to_numpy(dtype=float) for c in mcols}, index=idx)
     references = pd.DataFrame({c[2:]: rec[c].to_numpy() for c in rec.columns if c.startswith("r:")}, index=idx)

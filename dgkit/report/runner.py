@@ -14,7 +14,6 @@ between runs on the same inputs; timestamps and timings live only in the manifes
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import platform
@@ -30,6 +29,7 @@ from typing import Any
 from dgkit import __version__, paths
 from dgkit.errors import OutputExistsError, ParamsError
 from dgkit.params import CHAPTERS, load_params
+from dgkit.paths import sha256_file as _sha256
 from dgkit.report.files import atomic_write_text
 
 KERNEL = "python3"
@@ -70,12 +70,6 @@ def select_chapters(spec: list[str] | None, default: list[str]) -> list[str]:
     return out
 
 
-def _sha256(p: Path) -> str:
-    h = hashlib.sha256()
-    with open(p, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 16), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _git_commit(root: Path) -> str | None:

@@ -448,11 +448,10 @@ def builtin_groupings(level: str, unit_ids: Iterable[str]) -> pd.DataFrame:
         return t.reindex(ids)[names].fillna("")
     if level == "county":
         pt = province_table()
-        belt = dict(zip(pt["unit_id"], pt["四大地带"], strict=True))
-        short = dict(zip(pt["unit_id"], pt["name_zh"], strict=True))
-        pid = [u[:2] + "0000" if len(u) == 6 and u.isdigit() and u[:2] + "0000" in belt else "" for u in id_list]
-        return pd.DataFrame({"province": [short.get(p, "") for p in pid], "四大地带": [belt.get(p, "") for p in pid]},
-                            index=ids, dtype=object)
+        by_prefix = {u[:2]: (n, b) for u, n, b in zip(pt["unit_id"], pt["name_zh"], pt["四大地带"], strict=True) if u.isdigit()}
+        none = ("", "")
+        pairs = [by_prefix.get(u[:2], none) if len(u) == 6 and u.isdigit() else none for u in id_list]
+        return pd.DataFrame(pairs, columns=["province", "四大地带"], index=ids, dtype=object)
     return pd.DataFrame(index=ids)
 
 
