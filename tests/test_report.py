@@ -112,6 +112,13 @@ def test_report_files(report_2020):
     for key in ("inputs_sha256", "params", "packages", "git_commit", "chapters", "created_utc"):
         assert key in m
     assert m["inputs_sha256"]["data/published/tsinghua_2020_provinces.csv"]
+    import hashlib
+
+    ts = {f["path"]: f["sha256"] for f in m["datasets"]["tsinghua_2020_provinces"]["files"]}
+    for rel in ("data/datasets/tsinghua_2020_provinces.yaml", "data/published/tsinghua_2020_provinces.csv", "data/reference/provinces.csv"):
+        assert ts[rel] == hashlib.sha256((ROOT / rel).read_bytes()).hexdigest()
+    assert m["datasets"]["demo_panel"]["synthetic"] is True and m["datasets"]["un_egdi"]["synthetic"] is False
+    assert m["framework"]["path"] == "data/frameworks/ccid_2020.yaml"
     assert all(v["status"] == "ok" for v in m["chapters"].values())
     assert "# Facts" in (r / "facts.md").read_text()
 
