@@ -105,8 +105,10 @@ class Framework:
                 file=file, expected="indicator codes of the framework", suggestion=sug or None,
             )
         if missing:
+            shown = ", ".join(sorted(have)[:12]) + (" …" if len(have) > 12 else "")
             raise FrameworkError(
-                f"{len(missing)} indicator(s) of framework '{self.name}' are not in the data: {', '.join(missing)}",
+                f"{len(missing)} indicator(s) of framework '{self.name}' are not in the data: {', '.join(missing)} "
+                f"(indicators are matched by their code, or by their name in a dataset; the data have: {shown or 'nothing'})",
                 file=file, expected="one column (wide) or indicator value (long) per framework indicator",
             )
         if extra:

@@ -51,6 +51,22 @@ class BuildOptions:
     types: tuple[tuple[str, str], ...] = ()
 
 
+def match_indicators(X: pd.DataFrame, fw: Framework) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Columns named by an indicator's ``name`` (or ``name_en``) rather than its ``code`` are renamed to the code."""
+    import unicodedata
+
+    def key(x: object) -> str:  # headers are read NFKC-normalised (（ → (), so names are compared that way
+        return unicodedata.normalize("NFKC", str(x)).strip()
+
+    codes = set(fw.indicator_codes)
+    by_name: dict[str, str] = {}
+    for col in ("name", "name_en"):
+        if col in fw.indicators.columns:
+            by_name.update({key(n): str(c) for n, c in zip(fw.indicators[col], fw.indicators["code"], strict=True) if n})
+    renamed = {c: by_name[key(c)] for c in X.columns if c not in codes and key(c) in by_name and by_name[key(c)] not in X.columns}
+    return (X.rename(columns=renamed) if renamed else X), renamed
+
+
 def _to_panel(data: Any, year: int | None) -> tuple[pd.DataFrame, bool]:
     synthetic = False
     if hasattr(data, "panel") and hasattr(data, "synthetic") and hasattr(data, "values"):  # a dgkit Dataset
@@ -165,6 +181,9 @@ def build_index(data: Any, framework: str | Framework = "ccid_2020", year: int |
     log: list[str] = [f"framework {fw.name} from {fw.file or 'memory'}"]
     X, synthetic = _to_panel(data, year)
     if hasattr(data, "panel") and hasattr(data, "measures"):  # a Dataset may hold more measures than the framework uses
+        X, renamed = match_indicators(X, fw)
+        if renamed:
+            log.append("measures matched to indicators by name: " + ", ".join(f"{a} → {b}" for a, b in renamed.items()))
         unused = [c for c in X.columns if c not in set(fw.indicator_codes)]
         if unused:
             X = X.drop(columns=unused)

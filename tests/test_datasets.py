@@ -130,6 +130,10 @@ def test_suggestions_never_point_at_a_unit_that_merely_shares_a_word():
     assert r.lookup("美国国").candidates == ["United States of America"]  # not 泰国 / 法国, which only share 国
     assert r.lookup("Tanzanai").candidates == ["United Republic of Tanzania"]
     assert r.lookup("Guinea Bissauu").candidates[0] == "Guinea-Bissau"
+    assert r.lookup("Dominican Republc").candidates == ["Dominican Republic"]  # a typo in a word that is abbreviated
+    assert r.lookup("Korea, Rp.").candidates[0] == "Republic of Korea"
+    for old, iso in (("Swaziland", "SWZ"), ("Ivory Coast", "CIV"), ("Burma", "MMR"), ("East Timor", "TLS")):
+        assert r.lookup(old).unit_id == iso
     assert "Equatorial Guinea" not in r.lookup("Guinea Bissauu").candidates
 
 
@@ -379,3 +383,21 @@ def test_no_code_branches_on_a_dataset_name():
                 if hit:
                     offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} compares with {hit}")
     assert not offenders, offenders
+
+
+def test_framework_indicators_match_a_dataset_by_code_or_by_name(tmp_path):
+    from dgkit.framework import load_framework
+    from dgkit.index import build_index
+
+    fw = load_framework("ccid_2020")
+    demo = open_dataset("demo_panel")
+    by_name = demo.values.rename(columns=dict(zip(fw.indicators["code"], fw.indicators["name"], strict=True)))
+    by_name = by_name.assign(extra_measure=1.0).xs(2021, level="period", drop_level=False).reset_index()
+    by_name.to_csv(tmp_path / "named.csv", index=False)
+    y = _yaml(tmp_path, "name: named\nfile: named.csv\nunits: {level: province, column: unit_id}\nperiod: period\nsynthetic: true\n")
+    named = open_dataset(y)
+    a = build_index(named, fw)
+    b = build_index(demo.values.xs(2021, level="period", drop_level=False).rename_axis(["unit_id", "year"]), fw)
+    assert np.allclose(a.index.to_numpy(), b.index.to_numpy())
+    assert any("matched to indicators by name" in e for e in a.log)
+    assert any("extra_measure" in e and "not used" in e for e in a.log)

@@ -74,6 +74,10 @@ def dataset_path(name_or_path: str | Path) -> Path:
     idx = _catalogue_index()
     if str(name_or_path) in idx:
         return idx[str(name_or_path)]
+    if p.suffix or "/" in str(name_or_path) or "\\" in str(name_or_path):
+        raise InputError("a dataset is opened from its YAML", file=str(p),
+                         expected="a dataset YAML that names this file (README: Bring your own data), or a bundled dataset name; "
+                                  "for a bare csv/xlsx use dgkit.datasets.validate_file or `dgkit validate FILE`")
     raise InputError(f"no dataset called {str(name_or_path)!r}", expected="a bundled dataset name or a path to a dataset YAML",
                      suggestion=difflib.get_close_matches(str(name_or_path), list(idx), n=3, cutoff=0.4) or bundled()[:6])
 

@@ -492,8 +492,10 @@ class _Loader:
         cols = list(t.frame.columns)
         self.columns_seen += [c for c in cols if c not in self.columns_seen]
         if spec.unit_column not in cols:
-            self.problems.append(Problem(f"unit column {spec.unit_column!r} not found", file=t.file, column=spec.unit_column,
-                                         expected="the column named in units.column", suggestion=closest_column(spec.unit_column, cols)))
+            self.problems.append(Problem(f"unit column {spec.unit_column!r} (units.column) not found; the other checks need it",
+                                         file=t.file, column=spec.unit_column,
+                                         expected="one of the file's columns: " + ", ".join(cols[:15]) + (" …" if len(cols) > 15 else ""),
+                                         suggestion=closest_column(spec.unit_column, cols)))
             return None
         for key in ("name_column", "name_en_column", "parent_column"):
             c = getattr(spec, key)
@@ -589,9 +591,10 @@ class _Loader:
             conflict = [c for c in data_cols if grp[c].dropna().astype(str).nunique() > 1]
             where = "; ".join(f"{f} row {r}" for f, r in zip(grp["_file"], grp["_row"], strict=True))
             if conflict:
+                values = "; ".join(f"{c.split(':', 1)[-1]} = {', '.join(map(str, grp[c].tolist()))}" for c in conflict)
                 self.problems.append(Problem(
                     f"conflicting duplicate rows for unit {k[0]}, period {k[1]}" + (f", measure {k[2]}" if len(k) > 2 else "")
-                    + f" ({where}) in {', '.join(c.split(':', 1)[-1] for c in conflict)}",
+                    + f" ({where}): {values}",
                     file=str(grp["_file"].iat[0]), row=int(grp["_row"].iat[1]),
                     expected="one row per unit and period (per measure in long format)"))
             elif grp["_file"].nunique() == len(grp):  # one row per file: the files are joined

@@ -47,11 +47,12 @@ class Problem:
     got: Any = None
     expected: str | None = None
     suggestion: list[str] | str | None = None
+    key: str | None = None  # a key of the YAML (instead of a column of a data file)
 
     def __str__(self) -> str:
         rows = "rows" if isinstance(self.row, str) and "," in self.row else "row"
         where = [x for x in (self.file, f"{rows} {self.row}" if self.row not in (None, "") else None,
-                             f"column '{self.column}'" if self.column else None) if x]
+                             f"column '{self.column}'" if self.column else None, f"key '{self.key}'" if self.key else None) if x]
         text = (", ".join(where) + ": " if where else "") + self.problem
         if self.expected:
             text += f"; expected {self.expected}"
@@ -152,11 +153,11 @@ def _check_keys(d: dict[str, Any], schema: dict[str, Any], where: str, file: str
         key = f"{where}{k}"
         if k not in schema:
             close = difflib.get_close_matches(str(k), list(schema), n=1, cutoff=0.5)
-            problems.append(Problem(f"unknown key '{key}'", file=file, column=key,
+            problems.append(Problem(f"unknown key '{key}'", file=file, key=key,
                                     expected="one of " + ", ".join(schema), suggestion=[where + c for c in close] or None))
         elif not _type_ok(v, schema[k]):
             t = schema[k] if isinstance(schema[k], tuple) else (schema[k],)
-            problems.append(Problem(f"wrong type for '{key}'", file=file, column=key,
+            problems.append(Problem(f"wrong type for '{key}'", file=file, key=key,
                                     expected=" or ".join(TYPE_NAMES.get(x, x.__name__) for x in t), got=v))
 
 
@@ -173,14 +174,14 @@ def _side(name: str, v: Any, base: Path, file: str, where: str, problems: list[P
             if s.column is None:
                 s.column = name
         if s.builtin is not None and s.builtin not in BUILTIN_COVARIATES:
-            problems.append(Problem(f"unknown built-in covariate for '{where}.{name}'", file=file, column=f"{where}.{name}.builtin",
+            problems.append(Problem(f"unknown built-in covariate for '{where}.{name}'", file=file, key=f"{where}.{name}.builtin",
                                     got=s.builtin, expected=" / ".join(BUILTIN_COVARIATES),
                                     suggestion=difflib.get_close_matches(str(s.builtin), BUILTIN_COVARIATES, n=1) or None))
         if s.builtin is None and s.column is None:
-            problems.append(Problem(f"'{where}.{name}' names no column", file=file, column=f"{where}.{name}",
+            problems.append(Problem(f"'{where}.{name}' names no column", file=file, key=f"{where}.{name}",
                                     expected="a column name, {file, column, key} or {builtin: gdp}"))
         return s
-    problems.append(Problem(f"wrong type for '{where}.{name}'", file=file, column=f"{where}.{name}",
+    problems.append(Problem(f"wrong type for '{where}.{name}'", file=file, key=f"{where}.{name}",
                             expected="a column name or a mapping", got=v))
     return None
 
@@ -195,7 +196,7 @@ def parse_spec(d: Any, path: Path, problems: list[Problem]) -> DatasetSpec | Non
     base = path.parent
     name = d.get("name")
     if not isinstance(name, str) or not name.strip():
-        problems.append(Problem("missing required key 'name'", file=file, column="name", expected="a short name, e.g. gtmi"))
+        problems.append(Problem("missing required key 'name'", file=file, key="name", expected="a short name, e.g. gtmi"))
         name = path.stem
     spec = DatasetSpec(path=path, name=str(name))
     for k in ("title", "citation", "description", "headline", "measure_column", "value_column", "short_title"):
@@ -215,26 +216,26 @@ def parse_spec(d: Any, path: Path, problems: list[Problem]) -> DatasetSpec | Non
     # files
     entries: list[Any] = []
     if d.get("file") is not None and d.get("files") is not None:
-        problems.append(Problem("give either 'file' or 'files', not both", file=file, column="files"))
+        problems.append(Problem("give either 'file' or 'files', not both", file=file, key="files"))
     if isinstance(d.get("file"), str):
         entries = [{"path": d["file"], "source": d.get("source", "")}]
     elif isinstance(d.get("files"), list):
         entries = d["files"]
     else:
-        problems.append(Problem("missing required key 'file'", file=file, column="file",
+        problems.append(Problem("missing required key 'file'", file=file, key="file",
                                 expected="the data file (csv, tsv or xlsx) relative to this YAML"))
     for i, e in enumerate(entries):
         if isinstance(e, str):
             e = {"path": e, "source": d.get("source", "")}
         if not isinstance(e, dict) or "path" not in e:
-            problems.append(Problem(f"files[{i}] must be a path or a mapping with 'path'", file=file, column=f"files[{i}]", got=e))
+            problems.append(Problem(f"files[{i}] must be a path or a mapping with 'path'", file=file, key=f"files[{i}]", got=e))
             continue
         _check_keys(e, FILE_KEYS, f"files[{i}].", file, problems)
         spec.files.append(FileSpec((base / str(e["path"])).resolve(), str(e.get("source") or d.get("source", "")),
                                    e.get("sheet", d.get("sheet")), dict(e.get("where") or {})))
     fmt = d.get("format", "wide")
     if fmt not in FORMATS:
-        problems.append(Problem("invalid value for 'format'", file=file, column="format", got=fmt, expected=" / ".join(FORMATS),
+        problems.append(Problem("invalid value for 'format'", file=file, key="format", got=fmt, expected=" / ".join(FORMATS),
                                 suggestion=difflib.get_close_matches(str(fmt), FORMATS, n=1) or None))
     else:
         spec.format = fmt
@@ -243,18 +244,18 @@ def parse_spec(d: Any, path: Path, problems: list[Problem]) -> DatasetSpec | Non
     # units
     u = d.get("units")
     if not isinstance(u, dict):
-        problems.append(Problem("missing required key 'units'", file=file, column="units",
+        problems.append(Problem("missing required key 'units'", file=file, key="units",
                                 expected="{level: province|city|county|country|custom, column: <unit column>}"))
     else:
         _check_keys(u, UNIT_KEYS, "units.", file, problems)
         lvl = u.get("level", "custom")
         if lvl not in LEVELS:
-            problems.append(Problem("invalid value for 'units.level'", file=file, column="units.level", got=lvl,
+            problems.append(Problem("invalid value for 'units.level'", file=file, key="units.level", got=lvl,
                                     expected=" / ".join(LEVELS), suggestion=difflib.get_close_matches(str(lvl), LEVELS, n=1) or None))
         else:
             spec.level = lvl
         if "column" not in u:
-            problems.append(Problem("missing required key 'units.column'", file=file, column="units.column",
+            problems.append(Problem("missing required key 'units.column'", file=file, key="units.column",
                                     expected="the column that identifies units (a code or a name)"))
         spec.unit_column = str(u.get("column", "unit"))
         spec.name_column = u.get("name")
@@ -262,7 +263,7 @@ def parse_spec(d: Any, path: Path, problems: list[Problem]) -> DatasetSpec | Non
         spec.parent_column = u.get("parent")
         pl = u.get("parent_level")
         if pl is not None and pl not in LEVELS:
-            problems.append(Problem("invalid value for 'units.parent_level'", file=file, column="units.parent_level",
+            problems.append(Problem("invalid value for 'units.parent_level'", file=file, key="units.parent_level",
                                     got=pl, expected=" / ".join(LEVELS)))
         spec.parent_level = pl or {"county": "city", "city": "province"}.get(spec.level)
     # period
@@ -294,14 +295,14 @@ def parse_spec(d: Any, path: Path, problems: list[Problem]) -> DatasetSpec | Non
             spec.reference_tables[str(nm)] = FileSpec((base / str(v["file"])).resolve(), str(v.get("source", "")))
         else:
             problems.append(Problem(f"reference_tables.{nm} must be a file path or {{file, source}}", file=file,
-                                    column=f"reference_tables.{nm}", got=v))
+                                    key=f"reference_tables.{nm}", got=v))
     spec.where = dict(d.get("where") or {})
     for k, v in (d.get("ordinal") or {}).items():
         if not isinstance(v, list) or not v:
             problems.append(Problem(f"ordinal.{k} must list the categories from lowest to highest", file=file,
-                                    column=f"ordinal.{k}", got=v))
+                                    key=f"ordinal.{k}", got=v))
         elif k not in {r.name for r in spec.references}:
-            problems.append(Problem(f"ordinal.{k} names no reference", file=file, column=f"ordinal.{k}",
+            problems.append(Problem(f"ordinal.{k} names no reference", file=file, key=f"ordinal.{k}",
                                     expected="a name under 'references'", suggestion=[r.name for r in spec.references] or None))
         else:
             spec.ordinal[str(k)] = [str(x) for x in v]

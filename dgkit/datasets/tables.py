@@ -72,7 +72,7 @@ def _read_raw(path: Path, sheet: str | int | None, file: str, problems: list[Pro
             if sheet is None:
                 sheet = 0
             if (isinstance(sheet, str) and sheet not in names) or (isinstance(sheet, int) and sheet >= len(names)):
-                problems.append(Problem(f"no sheet {sheet!r}", file=file, column="sheet",
+                problems.append(Problem(f"no sheet {sheet!r}", file=file, key="sheet",
                                         expected="one of the sheets " + ", ".join(names),
                                         suggestion=difflib.get_close_matches(str(sheet), names, n=1) or None))
                 return None
@@ -266,12 +266,13 @@ def to_numbers(col: pd.Series, rows: pd.Series, *, file: str, column: str, probl
                 status.append(("ok", None, ""))
                 continue
             raw = str(u).strip()
-            try:
-                parsed[k] = float(raw)
-                status.append(("ok", None, ""))
-                continue
-            except ValueError:
-                pass
+            if raw.isascii():  # float() also reads full-width digits: those go through the logged repair
+                try:
+                    parsed[k] = float(raw)
+                    status.append(("ok", None, ""))
+                    continue
+                except ValueError:
+                    pass
             low = raw.casefold()
             if low in EXCEL_ERRORS:
                 status.append(("repair", raw, "Excel error value read as missing"))

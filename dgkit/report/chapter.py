@@ -120,12 +120,22 @@ class Chapter:
         ds = self.index_dataset
         if ds is not None:
             from dgkit.framework import load_framework
+            from dgkit.index import match_indicators
 
             years = self.params.get("index.years") or [self.params.get("index.year")]
-            codes = set(load_framework(fw).indicator_codes)
+            framework = load_framework(fw)
             X = ds.values[ds.values.index.get_level_values("period").isin(years)]
-            d = X[[c for c in X.columns if c in codes]].rename_axis(["unit_id", "year"])  # the framework's indicators
+            X, renamed = match_indicators(X, framework)
+            unused = [c for c in X.columns if c not in set(framework.indicator_codes)]
+            d = X.drop(columns=unused).rename_axis(["unit_id", "year"])  # the framework's indicators
             d.attrs["synthetic"] = ds.synthetic
+            result = build_index(d, framework, **(self.params.get("index.options") or {}))
+            if renamed:
+                result.log.append("measures matched to indicators by name: " + ", ".join(f"{a} → {b}" for a, b in renamed.items()))
+            if unused:
+                result.log.append(f"{len(unused)} measure(s) of dataset {ds.name!r} are not in the framework and are not used: "
+                                  + ", ".join(unused))
+            return result
         else:
             src = self.params.get("index.data")
             d = read_indicators(paths.project_root() / src, framework=fw, unit_level=self.params.get("index.unit_level", "province"))
@@ -202,7 +212,8 @@ class Chapter:
         ds = self.index_dataset
         fw = self.params.get("index.framework", "ccid_2020")
         src = ds.citation if ds is not None else str(self.params.get("index.data"))
-        return self.mark(f"{src} × {Path(str(fw)).stem} method", self.index_synthetic)
+        name = Path(str(fw)).stem if str(fw).endswith((".yaml", ".yml")) else str(fw)
+        return self.mark(f"{src} × {name} method", self.index_synthetic)
 
     def scores_source(self) -> str:
         """The citation of the analysed scores, from their dataset."""
@@ -214,7 +225,7 @@ class Chapter:
     # ------------------------------------------------------------ outputs
     def figure(self, fig, name: str):  # noqa: ANN001, ANN201
         """Save a figure in every requested format (PNG at 300 dpi); return it for display."""
-        formats = list(self.params.get("figure_formats") or ["png", "pdf"])
+        formats = list(self.params.get("figure_formats") or ["png", "svg"])
         if "png" not in formats:
             formats.insert(0, "png")
         meta = {"png": {"Software": None}, "pdf": {"Creator": None, "Producer": None, "CreationDate": None}, "svg": {"Date": None, "Creator": None}}

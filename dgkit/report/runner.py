@@ -372,6 +372,11 @@ def run_report(params_path: str | Path = "params/2020.yaml", chapters: list[str]
     from dgkit.report.provenance import edition_inputs
 
     read = edition_inputs(params)
+    for d in read["datasets"].values():  # the files the datasets read, the user's own included
+        for f in d["files"]:
+            inputs.setdefault(f["path"], f["sha256"])
+    if read.get("framework"):
+        inputs.setdefault(read["framework"]["path"], read["framework"]["sha256"])
     manifest = {
         "datasets": read["datasets"], "framework": read.get("framework"),
         "dgkit_version": __version__, "edition": params.edition, "params_file": str(params.path), "params": params.raw,

@@ -53,7 +53,7 @@ def index_construction(ch: Chapter) -> dict[str, Any]:
 # ------------------------------------------------------------------ 2 ranking
 def ranking(ch: Chapter) -> dict[str, Any]:
     s = ch.scores
-    ranks = tiers.rank_scores(s, ties="dense", decimals=1)
+    ranks = tiers.rank_scores(s, ties="min")  # unrounded scores; equal scores share the better rank (1, 1, 3)
     tab = pd.DataFrame({"unit_id": s.index, ch.t("地区", "unit"): ch.names.reindex(s.index).to_numpy(), ch.t("得分", "score"): s.to_numpy(), ch.t("排名", "rank"): ranks.to_numpy()})
     if ch.components is not None:
         tab = tab.join(ch.components.round(2), on="unit_id")
@@ -65,8 +65,8 @@ def ranking(ch: Chapter) -> dict[str, Any]:
     ch.figure(fig, "ranking_bar")
     ch.fact("mean", mean, ch.mark(f"national mean {mean:.1f}; {n_above} of {len(s)} units at or above it"), ch.scores_source())
     ch.fact("n_at_or_above_mean", n_above, ch.mark(f"{n_above} units score at or above the mean {mean:.1f}"), ch.scores_source())
-    top = tab.iloc[0]
-    ch.fact("top", float(s.max()), ch.mark(f"top: {top.iloc[1]} {s.max():.1f}"), ch.scores_source())
+    top_id = s.idxmax()
+    ch.fact("top", float(s.max()), ch.mark(f"top: {ch.names.get(top_id, top_id)} {s.max():.4g}"), ch.scores_source())
     out: dict[str, Any] = {"table": tab, "mean": mean, "n_at_or_above_mean": n_above, "figure": fig}
     ds = ch.scores_dataset
     if not ch.scores_are_built and "rank_printed" in ds.references.columns:
@@ -234,7 +234,7 @@ def _panel(ch: Chapter) -> tuple[pd.DataFrame, str, bool, pd.Series]:
     ds = ch.dataset(str(ch.params.get("progress.panel", "un_egdi")))
     if ch.index_dataset is not None and ds.spec_path == ch.index_dataset.spec_path:
         w = ch.build.index.unstack("year")
-        src = ch.mark(f"{ds.citation} × {ch.params.get('index.framework', 'ccid_2020')} method", ds.synthetic)
+        src = ch.index_source()
     else:
         w = ds.panel()
         src = ds.citation
@@ -437,7 +437,7 @@ def international(ch: Chapter) -> dict[str, Any]:
     src = ds.citation
     res = resolver(ds.level) if ds.level in ("province", "city", "country") else None
     focus_name = ch.params.get("international.focus", "China")
-    focus = res.lookup(focus_name).unit_id if res else focus_name
+    focus = res.resolve(focus_name, file=str(ch.params.path), column="international.focus") if res else focus_name
     head = ds.headline or ds.measures[0]
     comps = [m for m in ds.measures if m != head]
     per = ds.values[ds.values.index.get_level_values("period").isin(eds)]
@@ -483,7 +483,8 @@ def international(ch: Chapter) -> dict[str, Any]:
                     f"{names.get(focus, focus)} {head.upper()} {w.loc[focus, last_y]:.4f} vs {fr} mean {m:.4f} in {last_y} ({w.loc[focus, last_y] - m:+.4f})", src)
     peers = ch.params.get("international.peers") or ["China", "Republic of Korea", "Japan", "Singapore", "United States", "United Kingdom",
                                                       "Denmark", "India", "Russian Federation", "Brazil"]
-    ids = [u for u in ((res.lookup(p).unit_id if res else p) for p in peers) if u in w.index]
+    ids = [res.resolve(p, file=str(ch.params.path), column="international.peers") if res else p for p in peers]
+    ids = [u for u in ids if u in w.index]
     pw = w.reindex(ids)
     pw.insert(0, "name", pw.index.map(names))
     ch.table(pw.reset_index(), "peers", ch.t("部分单位", "Selected units"), src, decimals=4)

@@ -53,9 +53,11 @@ def regional_structure(scores: pd.Series, grouping: str = "常规地区", member
         t = t.set_index("group").reindex(order).reset_index()
     t = t.sort_values("total", ascending=False) if not order else t
     top = t.iloc[0]
-    overlap = abs(t["share_pct"].sum() - 100) > 0.01
+    overlap = bool(m["unit_id"].duplicated().any())
+    ungrouped = int((~s.index.isin(m["unit_id"])).sum())
     s_ = (f"{grouping}: {top['group']} leads with a total of {top['total']:.1f} ({top['share_pct']:.1f}% of the national total {national_total:.1f})"
-          + ("; groups overlap, so shares do not add to 100%" if overlap else ""))
+          + ("; groups overlap, so shares do not add to 100%" if overlap else "")
+          + (f"; {ungrouped} unit(s) have no group" if ungrouped else ""))
     return StatResult(t, s_, {"national_total": national_total, "national_mean": national_mean})
 
 

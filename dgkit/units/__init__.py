@@ -74,14 +74,22 @@ def normalise_name(text: object, keep_tones: bool = False) -> str:
     return unicodedata.normalize("NFC", s).casefold().replace("'", "").replace("’", "")
 
 
-def name_words(text: object) -> frozenset[str]:
-    """The set of words of a Latin name after abbreviation expansion (``Korea, Rep.`` → {korea, rep})."""
+_SPELL_OUT = {"dem": "democratic", "rep": "republic", "st": "saint", "fed": "federal", "sts": "states", "people": "peoples",
+              "is": "islands", "isl": "islamic"}
+
+
+def name_words(text: object, abbreviate: bool = True) -> frozenset[str]:
+    """The set of words of a Latin name with the World Bank's abbreviations made uniform
+    (``Korea, Rep.`` → {korea, rep}). ``abbreviate=False`` spells them out instead
+    ({korea, republic}): suggestions compare those, so that a typo in *Republic* is still close."""
     s = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", str(text)))
     s = "".join(ch for ch in s if unicodedata.category(ch) != "Mn").casefold()
     s = s.replace("'", "").replace("’", "")
     for pat, rep in _PHRASES:
         s = pat.sub(" " + rep + " ", s)
     words = [_WORD_MAP.get(w, w) for w in _WORD.findall(s)]
+    if not abbreviate:
+        words = [_SPELL_OUT.get(w, w) for w in words]
     return frozenset(w for w in words if w not in _STOP)
 
 
@@ -114,6 +122,7 @@ class UnitResolver:
         self._display = dict(display)
         self._index: dict[str, dict[str, int]] = {}
         self._words: dict[frozenset[str], dict[str, int]] = {}
+        self._spelled: dict[frozenset[str], set[str]] = {}  # words spelled out, for suggestions
         self.word_match = word_match
         for unit_id, alias, prio in aliases:
             if alias is None or (isinstance(alias, float) and pd.isna(alias)) or str(alias).strip() == "":
@@ -128,6 +137,7 @@ class UnitResolver:
                 if w:
                     slot = self._words.setdefault(w, {})
                     slot[unit_id] = min(prio, slot.get(unit_id, prio))
+                    self._spelled.setdefault(name_words(alias, abbreviate=False), set()).add(unit_id)
 
     # ------------------------------------------------------------------ lookups
     @property
@@ -184,13 +194,14 @@ class UnitResolver:
         latin = _is_latin(key)
         out: list[str] = []
         if latin:
-            q = [w for w in name_words(name) if w]
             scored: list[tuple[float, str]] = []
-            for words, slot in self._words.items() if self._words else ():
-                if _words_close(q, words):
-                    ratio = difflib.SequenceMatcher(None, " ".join(sorted(q)), " ".join(sorted(words))).ratio()
-                    for u in slot:
-                        scored.append((ratio, u))
+            # words spelled out (a typo in "Republic") and abbreviated ("Rp." for "Rep.") both count
+            for q, index in ((list(name_words(name, abbreviate=False)), self._spelled),
+                             (list(name_words(name)), {w: set(slot) for w, slot in self._words.items()})):
+                for words, units in index.items():
+                    if _words_close(q, words):
+                        ratio = difflib.SequenceMatcher(None, " ".join(sorted(q)), " ".join(sorted(words))).ratio()
+                        scored.extend((ratio, u) for u in units)
             if not self._words:  # provinces, cities: whole-key similarity of Latin spellings
                 for k in difflib.get_close_matches(key, [k for k in self._index if _is_latin(k)], n=n * 3, cutoff=0.75):
                     scored.extend((difflib.SequenceMatcher(None, key, k).ratio(), u) for u in self._hits(k))
