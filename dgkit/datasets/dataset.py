@@ -19,6 +19,7 @@ import pandas as pd
 from dgkit.datasets.spec import DatasetSpec, FileSpec, Problem, SideSpec
 from dgkit.datasets.tables import (
     Table,
+    clean_values,
     closest_column,
     factor,
     first_rows,
@@ -225,6 +226,11 @@ class Dataset:
             lines.append(f"    … and {len(self.repairs) - 20} more (Dataset.repairs_frame())")
         return "\n".join(lines)
 
+    def file_hashes(self) -> list[dict[str, str]]:
+        """Every file the dataset read (its YAML, data files, unit reference tables, covariates,
+        reference tables) with its SHA-256, computed now (validation does not hash: reports do)."""
+        return [{**f, "sha256": sha256(Path(f["path"]))} for f in self.files]
+
     def repairs_frame(self) -> pd.DataFrame:
         return pd.DataFrame([r.__dict__ for r in self.repairs], columns=["file", "row", "column", "before", "after", "what"])
 
@@ -247,7 +253,7 @@ class _Loader:
 
     def record(self, path: Path, role: str, source: str = "") -> None:
         if path.exists() and not any(f["path"] == str(path) for f in self.files):
-            self.files.append({"path": str(path), "role": role, "sha256": sha256(path), "source": source})
+            self.files.append({"path": str(path), "role": role, "source": source})
 
     def label(self, path: Path) -> str:
         """A file as messages show it: relative to the dataset YAML, else to the project, else absolute."""
@@ -354,13 +360,12 @@ class _Loader:
         first = first_rows(codes, len(uniq))
         present = first >= 0
         keys = [u for u, p in zip(uniq, present, strict=True) if p]
-        if spec.name_column in t.frame.columns:
-            ncodes, nuniq = factor(t.frame[spec.name_column])
-            names = np.asarray(nuniq, dtype=object)[ncodes[first[present]]].tolist()
+        rows = first[present]
+        if spec.name_column in t.frame.columns:  # each code's name and parent: from its first row
+            names = clean_values(t.frame[spec.name_column].to_numpy()[rows])
             self.unit_names = {**{k: (n, n) for k, n in zip(keys, names, strict=True)}, **self.unit_names}
         if spec.parent_column in t.frame.columns:
-            pcodes, puniq = factor(t.frame[spec.parent_column])
-            parents = np.asarray(puniq, dtype=object)[pcodes[first[present]]].tolist()
+            parents = clean_values(t.frame[spec.parent_column].to_numpy()[rows])
             self.parents = {**dict(zip(keys, parents, strict=True)), **self.parents}
         ids = np.asarray([u if good else "" for u, good in zip(uniq, ok, strict=True)], dtype=object)[codes]
         return pd.Series(ids, index=t.frame.index, dtype=object)
@@ -464,14 +469,14 @@ class _Loader:
 
     # -------------------------------------------------------------- one file
     def text_columns(self) -> set[str]:
-        """Columns read as text: ids, names, parents, groupings, the long format's measure column,
-        the columns of ``where`` (so that codes keep leading zeros and labels stay labels)."""
+        """Columns read as text whatever they hold: the unit and parent ids of levels whose ids may
+        start with 0 (country, custom), so that ``007`` stays ``007``. GB/T 2260 codes never start
+        with 0, so province, city and county ids are read as pandas reads them and turned into text
+        (440000 → "440000"); other columns too where text is needed (2020 → "2020")."""
         sp = self.spec
-        cols = {sp.unit_column, sp.name_column, sp.name_en_column, sp.parent_column, sp.measure_column,
-                *(g.column for g in sp.groupings if g.file is None), *sp.where}
-        for f in sp.files:
-            cols |= set(f.where)
-        return {c for c in cols if c}
+        if sp.level in ("province", "city", "county"):
+            return set()
+        return {c for c in (sp.unit_column, sp.parent_column) if c}
 
     def read_file(self, fs: FileSpec) -> pd.DataFrame | None:
         spec = self.spec
@@ -754,12 +759,12 @@ def load(spec: DatasetSpec) -> tuple[Dataset | None, _Loader]:
         ut = unit_table(spec.level).set_index("unit_id").reindex(uids)
         units = ut[["name_zh", "name_en"]].copy()
     else:
-        units = pd.DataFrame({"name_zh": [L.unit_names.get(u, (u, u))[0] for u in uid_list],
-                              "name_en": [L.unit_names.get(u, (u, u))[1] for u in uid_list]}, index=uids)
+        pairs = [L.unit_names.get(u) or (u, u) for u in uid_list]
+        units = pd.DataFrame({"name_zh": [p[0] for p in pairs], "name_en": [p[1] for p in pairs]}, index=uids)
     units["level"] = spec.level
     units["parent"] = [L.parents.get(u, "") for u in uid_list]
     builtin = builtin_groupings(spec.level, uid_list)
-    if spec.level == "county":  # names with a parent city: province and belt from the parent
+    if spec.level == "county" and (builtin["province"] == "").any():  # names with a parent city: province and belt from it
         prov = province_table().set_index("name_zh")
         cities = unit_table("city").set_index("unit_id")["province"]
         from_parent = units["parent"].map(cities).fillna("")

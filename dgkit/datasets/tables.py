@@ -87,13 +87,24 @@ def _read_raw(path: Path, sheet: str | int | None, file: str, problems: list[Pro
             problems.append(Problem("cannot decode the file", file=file, expected="UTF-8 or GB18030 text"))
             return None
         sep, enc = opts
-        with open(path, "rb") as fh:  # blank lines shift pandas' row count: keep them only when there are any
+        with open(path, "rb") as fh:
             blob = fh.read()
-        has_blank = b"\n\n" in blob or b"\n\r\n" in blob
+        if blob.startswith(b"\xef\xbb\xbf"):  # a BOM: drop it here (pandas' utf-8-sig decoder is slow)
+            blob, enc = blob[3:], "utf-8"
+        elif enc == "utf-8-sig":
+            enc = "utf-8"
+        def parse(keep_blank: bool) -> pd.DataFrame:
+            # the header row is read by pandas (cheaper than header=None); the caller names the columns
+            return pd.read_csv(io.BytesIO(blob), sep=sep, encoding=enc, header=skiprows - 1 if skiprows else None,
+                               nrows=nrows, keep_default_na=False, na_values=[""], skip_blank_lines=not keep_blank,
+                               dtype={c: str for c in text_columns or ()} or None)
+
         try:
-            df = pd.read_csv(io.BytesIO(blob), sep=sep, encoding=enc, header=None, skiprows=skiprows, nrows=nrows,
-                             keep_default_na=False, na_values=[""], skip_blank_lines=not has_blank,
-                             dtype={c: str for c in text_columns or ()} or None)
+            df = parse(keep_blank=False)
+            # blank lines would shift spreadsheet row numbers: when lines and rows disagree, keep them as rows
+            lines = blob.count(b"\n") + (0 if blob.endswith(b"\n") else 1)
+            if nrows is None and lines != len(df) + skiprows:
+                df = parse(keep_blank=True)
         except UnicodeDecodeError:
             problems.append(Problem("cannot decode the file", file=file, expected="UTF-8 or GB18030 text"))
             return None
@@ -104,6 +115,7 @@ def _read_raw(path: Path, sheet: str | int | None, file: str, problems: list[Pro
         except pd.errors.EmptyDataError:
             problems.append(Problem("the file is empty", file=file))
             return None
+        df.columns = range(df.shape[1])
         return df
     problems.append(Problem("unsupported file type", file=file, expected=".csv, .tsv or .xlsx", got=suffix))
     return None
@@ -186,7 +198,7 @@ def read_table(path: Path, *, sheet: str | int | None = None, must_have: str | N
             continue
         keep.append(j)
         names.append(name)
-    frame = body.iloc[:, keep]
+    frame = body if len(keep) == body.shape[1] else body.iloc[:, keep]
     frame.columns = names
     if not len(names):
         blank = np.ones(len(frame), dtype=bool)
@@ -197,8 +209,8 @@ def read_table(path: Path, *, sheet: str | int | None = None, must_have: str | N
         if cand.any():
             blank[cand] = frame[cand].isna().all(axis=1).to_numpy()
     if blank.any():
-        frame, rows = frame[~blank], rows[~blank]
-    return Table(frame.reset_index(drop=True), rows.reset_index(drop=True), file)
+        frame, rows = frame[~blank].reset_index(drop=True), rows[~blank].reset_index(drop=True)
+    return Table(frame, rows, file)
 
 
 def _clean_cell(v: Any) -> str:
@@ -207,17 +219,32 @@ def _clean_cell(v: Any) -> str:
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
     s = str(v).strip()
-    if s.isprintable() and unicodedata.is_normalized("NFKC", s):  # the common case: nothing to clean
+    if s.isascii() and s.isprintable():  # the common cases: nothing to clean
+        return s
+    if s.isprintable() and unicodedata.is_normalized("NFKC", s):
         return s
     s = unicodedata.normalize("NFKC", s)
     return "".join(ch for ch in s if ch not in "\u200b\u200c\u200d\ufeff").strip()
 
 
+def clean_values(values: np.ndarray | pd.Series) -> list[str]:
+    """:func:`_clean_cell` of each value; whole numbers in a numeric column are converted at once."""
+    arr = np.asarray(values)
+    if arr.dtype.kind in "iu":
+        return arr.astype(str).tolist()
+    if arr.dtype.kind == "f" and np.isfinite(arr).all() and (arr == np.round(arr)).all():
+        return arr.astype(np.int64).astype(str).tolist()
+    codes, uniq = pd.factorize(arr.astype(object), use_na_sentinel=True)  # clean each distinct value once
+    cleaned = np.array([_clean_cell(u) for u in uniq.tolist()] + [""], dtype=object)
+    return cleaned[codes].tolist()
+
+
 def factor(col: pd.Series) -> tuple[np.ndarray, list[str]]:
     """(codes, distinct clean texts): ``[u[c] for c in codes]`` is :func:`text` of the column; a
     missing cell has the code of ``""``."""
-    codes, uniq = pd.factorize(col.to_numpy(dtype=object), use_na_sentinel=True)
-    cleaned = [_clean_cell(u) for u in uniq]
+    arr = col.to_numpy()
+    codes, uniq = pd.factorize(arr if arr.dtype.kind in "iuf" else col.to_numpy(dtype=object), use_na_sentinel=True)
+    cleaned = clean_values(uniq) if uniq.dtype.kind in "iuf" else [_clean_cell(u) for u in uniq.tolist()]
     if (codes < 0).any():
         codes = np.where(codes < 0, len(cleaned), codes)
         cleaned.append("")

@@ -51,7 +51,7 @@ def edition_inputs(params: Params) -> dict[str, Any]:
         ds = open_dataset(p if p.suffix in (".yaml", ".yml") and p.exists() else name)
         datasets[ds.name] = {
             "named_in_params_as": name, "title": ds.title, "citation": ds.citation, "synthetic": ds.synthetic,
-            "level": ds.level, "files": [{**f, "path": _rel(f["path"], root)} for f in ds.files],
+            "level": ds.level, "files": [{**f, "path": _rel(f["path"], root)} for f in ds.file_hashes()],
         }
     out: dict[str, Any] = {"datasets": datasets, "synthetic": any(d["synthetic"] for d in datasets.values())}
     fw = params.get("index.framework")

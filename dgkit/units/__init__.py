@@ -462,7 +462,7 @@ def builtin_groupings(level: str, unit_ids: Iterable[str]) -> pd.DataFrame:
         by_prefix = {u[:2]: (n, b) for u, n, b in zip(pt["unit_id"], pt["name_zh"], pt["四大地带"], strict=True) if u.isdigit()}
         none = ("", "")
         pairs = [by_prefix.get(u[:2], none) if len(u) == 6 and u.isdigit() else none for u in id_list]
-        return pd.DataFrame(pairs, columns=["province", "四大地带"], index=ids, dtype=object)
+        return pd.DataFrame({"province": [p[0] for p in pairs], "四大地带": [p[1] for p in pairs]}, index=ids)
     return pd.DataFrame(index=ids)
 
 
