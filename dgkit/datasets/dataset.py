@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -32,7 +33,7 @@ from dgkit.paths import sha256_file as sha256
 from dgkit.readers import Repair
 from dgkit.units import (
     BUILTIN_GROUPINGS,
-    builtin_groupings,
+    builtin_grouping_lists,
     province_table,
     resolver,
     unit_table,
@@ -351,23 +352,26 @@ class _Loader:
         """County ids that are 6-digit codes: the province prefix must exist; names and parents are
         taken from each code's first row. Computed once per distinct code."""
         spec = self.spec
-        provinces = _province_ids()
-        ok = np.array([u[:2] + "0000" in provinces for u in uniq], dtype=bool)
+        prefixes = {p[:2] for p in _province_ids() if p.isdigit()}
+        ok = np.fromiter((u[:2] in prefixes for u in uniq), dtype=bool, count=len(uniq))
         for k in np.flatnonzero(~ok):
             self.problems.append(Problem("county code with no province prefix", file=t.file,
                                          row=self._rows_of(t, pd.Series(codes == k)), column=spec.unit_column, got=uniq[k],
                                          expected="a 6-digit GB/T 2260 code whose first two digits are a province (11 … 65)"))
-        first = first_rows(codes, len(uniq))
-        present = first >= 0
-        keys = [u for u, p in zip(uniq, present, strict=True) if p]
-        rows = first[present]
+        first = first_rows(codes, len(uniq))  # every code of a factorisation occurs
+        keys, rows = uniq, first
         if spec.name_column in t.frame.columns:  # each code's name and parent: from its first row
             names = clean_values(t.frame[spec.name_column].to_numpy()[rows])
-            self.unit_names = {**{k: (n, n) for k, n in zip(keys, names, strict=True)}, **self.unit_names}
+            self.unit_names = {**dict(zip(keys, zip(names, names, strict=True), strict=True)), **self.unit_names}
         if spec.parent_column in t.frame.columns:
             parents = clean_values(t.frame[spec.parent_column].to_numpy()[rows])
             self.parents = {**dict(zip(keys, parents, strict=True)), **self.parents}
-        ids = np.asarray([u if good else "" for u, good in zip(uniq, ok, strict=True)], dtype=object)[codes]
+        ids_u = np.asarray(uniq, dtype=object)
+        if not ok.all():
+            ids_u[~ok] = ""
+        else:  # distinct valid ids: the index can be built from these codes
+            self._codes_hint = (codes, ids_u)
+        ids = ids_u[codes]
         return pd.Series(ids, index=t.frame.index, dtype=object)
 
     def _resolve_county(self, t: Table, raw: pd.Series, parent: pd.Series | None) -> pd.Series:
@@ -580,7 +584,8 @@ class _Loader:
             vals.columns = ["m:" + str(c) for c in vals.columns]
             other = rec.drop(columns=["_measure", "_value"]).groupby(["unit_id", "period"], sort=False).first()
             return other.join(vals).reset_index()
-        self._index = _sorted_index(rec)
+        hint = getattr(self, "_codes_hint", None) if len(recs) == 1 and valid.all() else None
+        self._index = _sorted_index(rec, hint)
         if self._index[0].has_duplicates:  # rare: duplicates to merge or report
             self._index = None
             return self._dedupe(rec, ["unit_id", "period"])
@@ -649,10 +654,18 @@ def _province_ids() -> frozenset[str]:
     return frozenset(province_table()["unit_id"])
 
 
-def _sorted_index(rec: pd.DataFrame) -> tuple[pd.MultiIndex, np.ndarray]:
+def _sorted_index(rec: pd.DataFrame, hint: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[pd.MultiIndex, np.ndarray]:
     """The (unit_id, period) MultiIndex of ``rec`` in sorted order, and the row order that sorts it
-    (built from codes: no string sort of the whole column)."""
-    uc, uu = pd.factorize(rec["unit_id"].to_numpy(dtype=object), sort=True)
+    (built from codes: no string sort of the whole column). ``hint`` = (codes, distinct ids) of the
+    unit column when the reader already has them (then only the distinct ids are sorted)."""
+    if hint is not None:
+        codes, ids_u = hint
+        perm = np.argsort(ids_u, kind="stable")
+        rank = np.empty_like(perm)
+        rank[perm] = np.arange(len(perm))
+        uc, uu = rank[codes], ids_u[perm]
+    else:
+        uc, uu = pd.factorize(rec["unit_id"].to_numpy(dtype=object), sort=True)
     pc, pu = pd.factorize(rec["period"].to_numpy(dtype=np.int64), sort=True)
     order = np.lexsort((pc, uc))
     idx = pd.MultiIndex(levels=[pd.Index(uu, dtype=object), pd.Index(pu, dtype=np.int64)], codes=[uc[order], pc[order]],
@@ -726,14 +739,17 @@ def load(spec: DatasetSpec) -> tuple[Dataset | None, _Loader]:
         L.problems.append(Problem("no measures: no numeric column found", file=L.label(spec.files[0].path),
                                   expected="numeric columns, or 'measures: [...]' naming them"))
     idx, order = L._index if getattr(L, "_index", None) is not None else _sorted_index(rec)
-    rec = rec.iloc[order]
-    values = pd.DataFrame({c[2:]: rec[c].to_numpy(dtype=float) for c in mcols}, index=idx)
-    references = pd.DataFrame({c[2:]: rec[c].to_numpy() for c in rec.columns if c.startswith("r:")}, index=idx)
+
+    def take(c: str, dtype: Any = None) -> np.ndarray:  # a column of rec in the index's order
+        return rec[c].to_numpy(dtype=dtype)[order]
+
+    values = pd.DataFrame({c[2:]: take(c, float) for c in mcols}, index=idx)
+    references = pd.DataFrame({c[2:]: take(c) for c in rec.columns if c.startswith("r:")}, index=idx)
     for r in spec.references:
         if r.file is None and r.column not in {c[2:] for c in rec.columns if c.startswith("r:")} and "r:" + r.name not in rec.columns:
             L.problems.append(Problem(f"reference column {r.column!r} not found", file=L.label(spec.files[0].path), column=r.column))
     # covariates
-    cov = pd.DataFrame({c[2:]: rec[c].to_numpy(dtype=float) for c in rec.columns if c.startswith("c:")}, index=idx)  # sorted
+    cov = pd.DataFrame({c[2:]: take(c, float) for c in rec.columns if c.startswith("c:")}, index=idx)
     for s in spec.covariates:
         if s.builtin:
             ser = _builtin_covariate(s, spec.level, L)
@@ -751,27 +767,27 @@ def load(spec: DatasetSpec) -> tuple[Dataset | None, _Loader]:
         elif "c:" + s.name not in rec.columns:
             L.problems.append(Problem(f"covariate column {s.column!r} not found", file=L.label(spec.files[0].path), column=s.column,
                                       suggestion=closest_column(str(s.column), L.columns_seen)))
-    cov = cov.sort_index()
     # units
-    uid_list = sorted(values.index.get_level_values("unit_id").unique().tolist())
+    lv = values.index.levels[0]  # sorted distinct ids (the index is built from codes)
+    uid_list = lv.tolist() if len(lv) == values.index.codes[0].max(initial=-1) + 1 else \
+        sorted(values.index.get_level_values("unit_id").unique().tolist())
     uids = pd.Index(uid_list, name="unit_id")
     if spec.level in ("province", "city", "country"):
         ut = unit_table(spec.level).set_index("unit_id").reindex(uids)
-        units = ut[["name_zh", "name_en"]].copy()
+        cols: dict[str, Any] = {"name_zh": ut["name_zh"].tolist(), "name_en": ut["name_en"].tolist()}
     else:
         pairs = [L.unit_names.get(u) or (u, u) for u in uid_list]
-        units = pd.DataFrame({"name_zh": [p[0] for p in pairs], "name_en": [p[1] for p in pairs]}, index=uids)
-    units["level"] = spec.level
-    units["parent"] = [L.parents.get(u, "") for u in uid_list]
-    builtin = builtin_groupings(spec.level, uid_list)
-    if spec.level == "county" and (builtin["province"] == "").any():  # names with a parent city: province and belt from it
-        prov = province_table().set_index("name_zh")
-        cities = unit_table("city").set_index("unit_id")["province"]
-        from_parent = units["parent"].map(cities).fillna("")
-        builtin["province"] = builtin["province"].where(builtin["province"] != "", from_parent)
-        builtin["四大地带"] = builtin["province"].map(prov["四大地带"]).fillna("")
+        cols = {"name_zh": [p[0] for p in pairs], "name_en": [p[1] for p in pairs]}
+    cols["level"] = spec.level
+    cols["parent"] = [L.parents.get(u, "") for u in uid_list]
+    builtin = builtin_grouping_lists(spec.level, uid_list)
+    if spec.level == "county" and "" in builtin["province"]:  # names with a parent city: province and belt from it
+        belt = dict(zip(province_table()["name_zh"], province_table()["四大地带"], strict=True))
+        city_prov = dict(zip(unit_table("city")["unit_id"], unit_table("city")["province"], strict=True))
+        builtin["province"] = [p or city_prov.get(par, "") for p, par in zip(builtin["province"], cols["parent"], strict=True)]
+        builtin["四大地带"] = [belt.get(p, "") for p in builtin["province"]]
     names = list(BUILTIN_GROUPINGS[spec.level])
-    units = units.join(builtin[names])
+    units = pd.DataFrame({**cols, **builtin}, index=uids)
     for g in spec.groupings:
         if g.file is not None:
             side = L.side_file(g, "grouping")

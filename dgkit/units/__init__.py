@@ -452,18 +452,22 @@ def builtin_groupings(level: str, unit_ids: Iterable[str]) -> pd.DataFrame:
     codes get them from the dataset's ``parent``).
     """
     id_list = [str(u) for u in unit_ids]
-    ids = pd.Index(id_list, name="unit_id")
+    return pd.DataFrame(builtin_grouping_lists(level, id_list), index=pd.Index(id_list, name="unit_id"))
+
+
+def builtin_grouping_lists(level: str, id_list: list[str]) -> dict[str, list[str]]:
+    """:func:`builtin_groupings` as plain lists (grouping → one label per id), for building tables fast."""
     names = list(BUILTIN_GROUPINGS[level])
     if level in ("province", "city", "country"):
-        t = unit_table(level).set_index("unit_id")
-        return t.reindex(ids)[names].fillna("")
+        t = unit_table(level).set_index("unit_id").reindex(id_list)[names].fillna("")
+        return {n: t[n].tolist() for n in names}
     if level == "county":
         pt = province_table()
         by_prefix = {u[:2]: (n, b) for u, n, b in zip(pt["unit_id"], pt["name_zh"], pt["四大地带"], strict=True) if u.isdigit()}
         none = ("", "")
         pairs = [by_prefix.get(u[:2], none) if len(u) == 6 and u.isdigit() else none for u in id_list]
-        return pd.DataFrame({"province": [p[0] for p in pairs], "四大地带": [p[1] for p in pairs]}, index=ids)
-    return pd.DataFrame(index=ids)
+        return {"province": [p[0] for p in pairs], "四大地带": [p[1] for p in pairs]}
+    return {}
 
 
 __all__ = [
