@@ -190,17 +190,16 @@ def validate_params(d: Any, file: str, root: Path | None = None) -> None:
 
 def _check_dataset(name: str, key: str, file: str, root: Path) -> None:
     """A params value that names a dataset: a bundled name or alias, or a dataset YAML path."""
-    from dgkit.datasets import _catalogue_index
+    from dgkit.datasets import _catalogue_index, dataset_path
+    from dgkit.errors import InputError
 
-    if name.endswith((".yaml", ".yml")):
-        if not (root / name).exists() and not Path(name).exists():
-            raise ParamsError("dataset YAML not found", file=file, column=key, got=name)
-        return
-    idx = _catalogue_index()
-    if name not in idx:
-        raise ParamsError("unknown dataset", file=file, column=key, got=name,
+    try:
+        dataset_path(name)
+    except InputError as exc:
+        unknown = not name.endswith((".yaml", ".yml"))
+        raise ParamsError("unknown dataset" if unknown else exc.problem, file=file, column=key, got=name,
                           expected="a bundled dataset name (dgkit data) or a path to a dataset YAML",
-                          suggestion=difflib.get_close_matches(name, list(idx), n=2, cutoff=0.4) or None)
+                          suggestion=difflib.get_close_matches(name, list(_catalogue_index()), n=2, cutoff=0.4) if unknown else None) from None
 
 
 def load_params(path: str | Path) -> Params:

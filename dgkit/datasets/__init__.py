@@ -65,12 +65,16 @@ def catalogue() -> Any:
 
 
 def dataset_path(name_or_path: str | Path) -> Path:
-    """The YAML of a bundled dataset name/alias, or the given path."""
+    """The YAML of a bundled dataset name/alias, or the given path (as given, else relative to the
+    project folder, as params files write it)."""
+    from dgkit import paths
+
     p = Path(name_or_path)
     if p.suffix.lower() in (".yaml", ".yml"):
-        if not p.exists():
-            raise InputError("dataset YAML not found", file=str(p))
-        return p.resolve()
+        for cand in (p, paths.project_root() / p):
+            if cand.exists():
+                return cand.resolve()
+        raise InputError("dataset YAML not found", file=str(p))
     idx = _catalogue_index()
     if str(name_or_path) in idx:
         return idx[str(name_or_path)]
@@ -159,29 +163,18 @@ def open_dataset(name_or_path: str | Path) -> Dataset:
 def infer_spec(path: str | Path, level: str = "province", fmt: str | None = None) -> DatasetSpec:
     """A dataset spec for a bare csv/xlsx: the unit and period columns are found by their headers,
     every numeric column is a measure; ``spec.assumptions`` says what was assumed."""
+    from dgkit.datasets.tables import _clean_header, head_rows
     from dgkit.readers import UNIT_HEADERS, YEAR_HEADERS
 
     p = Path(path).resolve()
-    problems: list[Problem] = []
-    from dgkit.datasets.tables import read_table
-
     keys = {h.casefold() for h in UNIT_HEADERS}
     spec = DatasetSpec(path=p, name=p.stem, title=p.name, level=level, files=[FileSpec(p)])
-    t = read_table(p, problems=problems, repairs=[])
+    head = head_rows(p) if p.exists() else None
     unit_col = None
-    if t is not None:
-        raw_header = list(t.frame.columns)
-        # a title row above the header: look for the unit header in the first rows
-        from dgkit.datasets.tables import _read_raw
-
-        header = raw_header
-        if not any(c.casefold() in keys for c in header):
-            raw = _read_raw(p, None, str(p), problems)
-            for i in range(min(len(raw) if raw is not None else 0, 10)):
-                row = [str(v).strip() for v in raw.iloc[i].tolist()]
-                if any(v.casefold() in keys for v in row):
-                    header = row
-                    break
+    if head is not None and len(head):
+        # the header: the first row naming a unit column (title rows above it are skipped)
+        rows = [[c for c in map(_clean_header, head.iloc[i].tolist()) if c] for i in range(len(head))]
+        header = next((r for r in rows if any(v.casefold() in keys for v in r)), rows[0])
         unit_col = next((c for c in header if c.casefold() in keys), None)
         year_col = next((c for c in header if c.casefold() in {y.casefold() for y in YEAR_HEADERS}), None)
         low = {c.casefold() for c in header}

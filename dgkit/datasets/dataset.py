@@ -634,13 +634,11 @@ class _Loader:
             return None
         sub = _Loader(DatasetSpec(path=self.spec.path, name=self.spec.name, level=self.spec.level, unit_column=key,
                                   period=s.period if s.period is not None else 0))
+        sub.problems, sub.repairs = self.problems, self.repairs  # one list of problems and repairs
         ids = sub.resolve_units(t)
-        self.problems += sub.problems
-        self.repairs += sub.repairs
         out = pd.DataFrame({"unit_id": ids.to_numpy()})
         if s.period is not None:
             out["period"] = sub.periods(t).to_numpy()
-            self.problems += [p for p in sub.problems if p not in self.problems]
         if role == "covariate":
             out["value"] = to_numbers(t.frame[s.column], t.rows, file=t.file, column=s.column, problems=self.problems,
                                       repairs=self.repairs).to_numpy()

@@ -39,111 +39,112 @@ def _clean_header(v: Any) -> str:
     return "".join(ch for ch in s if ch not in "\u200b\u200c\u200d\ufeff").strip()
 
 
-def _csv_opts(path: Path) -> tuple[str, str] | None:
-    """(separator, encoding) of a text file: UTF-8 (BOM or not), else GB18030."""
-    sep = "\t" if path.suffix.lower() == ".tsv" else ","
+TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
+
+
+@dataclass
+class _Text:
+    """A text file's bytes (BOM removed), separator and encoding: read once, parsed twice (head, body)."""
+
+    blob: bytes
+    sep: str
+    enc: str
+
+
+def _load_text(path: Path, file: str, problems: list[Problem]) -> _Text | None:
+    """UTF-8 (with or without BOM), else GB18030; tab-separated for .tsv. The BOM is dropped here
+    (pandas' utf-8-sig decoder is slow)."""
     with open(path, "rb") as fh:
-        head = fh.read(1 << 16)
-    for enc in ("utf-8-sig", "gb18030"):
+        blob = fh.read()
+    if blob.startswith(b"\xef\xbb\xbf"):
+        blob = blob[3:]
+    sample = blob[: 1 << 16]
+    for enc in ("utf-8", "gb18030"):
         try:
-            head.decode(enc)
+            sample.decode(enc)
         except UnicodeDecodeError as exc:
-            if exc.start < len(head) - 4:  # not just a character cut at the end of the sample
+            if exc.start < len(sample) - 4:  # not just a character cut at the end of the sample
                 continue
-        return sep, enc
+        return _Text(blob, "\t" if path.suffix.lower() == ".tsv" else ",", enc)
+    problems.append(Problem("cannot decode the file", file=file, expected="UTF-8 or GB18030 text"))
     return None
 
 
-def _read_raw(path: Path, sheet: str | int | None, file: str, problems: list[Problem], nrows: int | None = None,
-              skiprows: int = 0, text_columns: set[int] | None = None) -> pd.DataFrame | None:
-    """Cells of a file without a header (columns 0 … n−1). CSV cells keep pandas' typing (numbers
-    parsed in C, blanks NaN) except ``text_columns`` (ids, names: read as text so that codes keep
-    their leading zeros); a workbook's cells are text."""
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        with open(path, "rb") as fh:
-            try:
-                book = pd.ExcelFile(fh, engine="openpyxl")
-            except Exception as exc:  # noqa: BLE001 - a damaged or renamed file
-                problems.append(Problem(f"cannot read the workbook ({type(exc).__name__})", file=file,
-                                        expected="an .xlsx workbook saved by Excel, WPS or LibreOffice"))
-                return None
-            names = book.sheet_names
-            if sheet is None:
-                sheet = 0
-            if (isinstance(sheet, str) and sheet not in names) or (isinstance(sheet, int) and sheet >= len(names)):
-                problems.append(Problem(f"no sheet {sheet!r}", file=file, key="sheet",
-                                        expected="one of the sheets " + ", ".join(names),
-                                        suggestion=difflib.get_close_matches(str(sheet), names, n=1) or None))
-                return None
-            df = book.parse(sheet, header=None, dtype=object)
-        df = df.iloc[skiprows:] if nrows is None else df.iloc[skiprows:skiprows + nrows]
-        df = df.map(lambda v: np.nan if v is None or (isinstance(v, float) and np.isnan(v)) or str(v).strip() == "" else str(v))
-        df.columns = range(df.shape[1])
-        return df.reset_index(drop=True)
-    if suffix in (".csv", ".tsv", ".txt"):
-        opts = _csv_opts(path)
-        if opts is None:
-            problems.append(Problem("cannot decode the file", file=file, expected="UTF-8 or GB18030 text"))
-            return None
-        sep, enc = opts
-        with open(path, "rb") as fh:
-            blob = fh.read()
-        if blob.startswith(b"\xef\xbb\xbf"):  # a BOM: drop it here (pandas' utf-8-sig decoder is slow)
-            blob, enc = blob[3:], "utf-8"
-        elif enc == "utf-8-sig":
-            enc = "utf-8"
-        def parse(keep_blank: bool) -> pd.DataFrame:
-            # the header row is read by pandas (cheaper than header=None); the caller names the columns
-            return pd.read_csv(io.BytesIO(blob), sep=sep, encoding=enc, header=skiprows - 1 if skiprows else None,
-                               nrows=nrows, keep_default_na=False, na_values=[""], skip_blank_lines=not keep_blank,
-                               dtype={c: str for c in text_columns or ()} or None)
-
-        try:
-            df = parse(keep_blank=False)
-            # blank lines would shift spreadsheet row numbers: when lines and rows disagree, keep them as rows
-            lines = blob.count(b"\n") + (0 if blob.endswith(b"\n") else 1)
-            if nrows is None and lines != len(df) + skiprows:
-                df = parse(keep_blank=True)
-        except UnicodeDecodeError:
-            problems.append(Problem("cannot decode the file", file=file, expected="UTF-8 or GB18030 text"))
-            return None
-        except pd.errors.ParserError as exc:
-            problems.append(Problem(f"cannot parse the file: {str(exc).splitlines()[0]}", file=file,
-                                    expected=f"{'tab' if sep == chr(9) else 'comma'}-separated text with the same number of cells in every row"))
-            return None
-        except pd.errors.EmptyDataError:
-            problems.append(Problem("the file is empty", file=file))
-            return None
-        df.columns = range(df.shape[1])
-        return df
-    problems.append(Problem("unsupported file type", file=file, expected=".csv, .tsv or .xlsx", got=suffix))
-    return None
-
-
-def _head(path: Path, file: str, problems: list[Problem]) -> pd.DataFrame | None:
-    """The first ten rows of a text file as cells (for finding the header), read with the csv module."""
+def _head_cells(text: _Text, n: int = 10) -> pd.DataFrame:
+    """The first ``n`` rows as cells (for finding the header), read with the csv module."""
     import csv
-    import io
 
-    opts = _csv_opts(path)
-    if opts is None:
-        problems.append(Problem("cannot decode the file", file=file, expected="UTF-8 or GB18030 text"))
-        return None
-    sep, enc = opts
-    with open(path, "rb") as fh:
-        raw = fh.read(1 << 16)
-    txt = raw.decode(enc, errors="ignore")
     rows = []
-    for i, r in enumerate(csv.reader(io.StringIO(txt), delimiter=sep)):
-        if i >= 10:
+    sample = text.blob[: 1 << 16].decode(text.enc, errors="ignore")
+    for i, r in enumerate(csv.reader(io.StringIO(sample), delimiter=text.sep)):
+        if i >= n:
             break
         rows.append(r)
-    if not rows:
+    width = max((len(r) for r in rows), default=0)
+    return pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
+
+
+def _parse_text(text: _Text, file: str, problems: list[Problem], header_row: int,
+                text_columns: set[int] | None) -> pd.DataFrame | None:
+    """The rows below ``header_row`` (0-based) with pandas' typing, columns 0 … n−1 (the caller names them)."""
+    blob, sep, enc = text.blob, text.sep, text.enc
+
+    def parse(keep_blank: bool) -> pd.DataFrame:  # pandas reads the header row: cheaper than header=None
+        return pd.read_csv(io.BytesIO(blob), sep=sep, encoding=enc, header=header_row, keep_default_na=False,
+                           na_values=[""], skip_blank_lines=not keep_blank, dtype={c: str for c in text_columns or ()} or None)
+
+    try:
+        df = parse(keep_blank=False)
+        # blank lines would shift spreadsheet row numbers: when lines and rows disagree, keep them as rows
+        lines = blob.count(b"\n") + (0 if blob.endswith(b"\n") else 1)
+        if lines != len(df) + header_row + 1:
+            df = parse(keep_blank=True)
+    except UnicodeDecodeError:
+        problems.append(Problem("cannot decode the file", file=file, expected="UTF-8 or GB18030 text"))
+        return None
+    except pd.errors.ParserError as exc:
+        problems.append(Problem(f"cannot parse the file: {str(exc).splitlines()[0]}", file=file,
+                                expected=f"{'tab' if sep == chr(9) else 'comma'}-separated text with the same number of cells in every row"))
+        return None
+    except pd.errors.EmptyDataError:
         problems.append(Problem("the file is empty", file=file))
         return None
-    width = max(len(r) for r in rows)
-    return pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
+    df.columns = range(df.shape[1])
+    return df
+
+
+def _read_workbook(path: Path, sheet: str | int | None, file: str, problems: list[Problem], nrows: int | None = None,
+                   skiprows: int = 0) -> pd.DataFrame | None:
+    """Cells of a workbook sheet as text (blank = NaN), columns 0 … n−1."""
+    with open(path, "rb") as fh:
+        try:
+            book = pd.ExcelFile(fh, engine="openpyxl")
+        except Exception as exc:  # noqa: BLE001 - a damaged or renamed file
+            problems.append(Problem(f"cannot read the workbook ({type(exc).__name__})", file=file,
+                                    expected="an .xlsx workbook saved by Excel, WPS or LibreOffice"))
+            return None
+        names = book.sheet_names
+        if sheet is None:
+            sheet = 0
+        if (isinstance(sheet, str) and sheet not in names) or (isinstance(sheet, int) and sheet >= len(names)):
+            problems.append(Problem(f"no sheet {sheet!r}", file=file, key="sheet",
+                                    expected="one of the sheets " + ", ".join(names),
+                                    suggestion=difflib.get_close_matches(str(sheet), names, n=1) or None))
+            return None
+        df = book.parse(sheet, header=None, dtype=object)
+    df = df.iloc[skiprows:] if nrows is None else df.iloc[skiprows:skiprows + nrows]
+    df = df.map(lambda v: np.nan if v is None or (isinstance(v, float) and np.isnan(v)) or str(v).strip() == "" else str(v))
+    df.columns = range(df.shape[1])
+    return df.reset_index(drop=True)
+
+
+def head_rows(path: Path, sheet: str | int | None = None, n: int = 10) -> pd.DataFrame | None:
+    """The first ``n`` rows of a csv/tsv/xlsx as cells, without reading the whole file as a table."""
+    problems: list[Problem] = []
+    if path.suffix.lower() in TEXT_SUFFIXES:
+        loaded = _load_text(path, str(path), problems)
+        return _head_cells(loaded, n) if loaded is not None else None
+    return _read_workbook(path, sheet, str(path), problems, nrows=n)
 
 
 def read_table(path: Path, *, sheet: str | int | None = None, must_have: str | None = None,
@@ -157,8 +158,14 @@ def read_table(path: Path, *, sheet: str | int | None = None, must_have: str | N
         near = difflib.get_close_matches(path.name, [p.name for p in path.parent.glob("*")], n=1) if path.parent.exists() else []
         problems.append(Problem("file not found", file=file, suggestion=near or None))
         return None
-    head = _head(path, file, problems) if path.suffix.lower() in (".csv", ".tsv", ".txt") else \
-        _read_raw(path, sheet, file, problems, nrows=10, text_columns=None)
+    suffix = path.suffix.lower()
+    if suffix not in (*TEXT_SUFFIXES, ".xlsx", ".xlsm"):
+        problems.append(Problem("unsupported file type", file=file, expected=".csv, .tsv or .xlsx", got=suffix))
+        return None
+    loaded = _load_text(path, file, problems) if suffix in TEXT_SUFFIXES else None
+    if suffix in TEXT_SUFFIXES and loaded is None:
+        return None
+    head = _head_cells(loaded) if loaded is not None else _read_workbook(path, sheet, file, problems, nrows=10)
     if head is None:
         return None
     if head.empty:
@@ -173,7 +180,8 @@ def read_table(path: Path, *, sheet: str | int | None = None, must_have: str | N
                 break
     header = [_clean_header(v) for v in head.iloc[h].tolist()]
     text_idx = {j for j, n in enumerate(header) if n in (text or set())}
-    body = _read_raw(path, sheet, file, problems, skiprows=h + 1, text_columns=text_idx)
+    body = (_parse_text(loaded, file, problems, h, text_idx) if loaded is not None
+            else _read_workbook(path, sheet, file, problems, skiprows=h + 1))
     if body is None:
         return None
     if h:

@@ -66,8 +66,7 @@ class Chapter:
         """A dataset named in the params: a bundled name or alias, or a dataset YAML (relative to the project)."""
         from dgkit.datasets import open_dataset
 
-        p = paths.project_root() / name
-        return open_dataset(p if p.suffix in (".yaml", ".yml") and p.exists() else name)
+        return open_dataset(name)
 
     @functools.cached_property
     def index_dataset(self):  # noqa: ANN201

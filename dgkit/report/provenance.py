@@ -47,8 +47,7 @@ def edition_inputs(params: Params) -> dict[str, Any]:
     root = paths.project_root()
     datasets: dict[str, Any] = {}
     for name in dataset_names(params):
-        p = root / name
-        ds = open_dataset(p if p.suffix in (".yaml", ".yml") and p.exists() else name)
+        ds = open_dataset(name)
         datasets[ds.name] = {
             "named_in_params_as": name, "title": ds.title, "citation": ds.citation, "synthetic": ds.synthetic,
             "level": ds.level, "files": [{**f, "path": _rel(f["path"], root)} for f in ds.file_hashes()],
