@@ -170,8 +170,11 @@ class IndexResult:
         return "\n".join(lines)
 
 
-def build_index(data: Any, framework: str | Framework = "ccid_2020", year: int | None = None, **options: Any) -> IndexResult:
-    """Build the index (see module docstring); ``options`` are the fields of :class:`BuildOptions`."""
+def build_index(data: Any, framework: str | Framework = "ccid_2020", year: int | None = None,
+                periods: list[int] | None = None, **options: Any) -> IndexResult:
+    """Build the index (see module docstring); ``options`` are the fields of :class:`BuildOptions`.
+    ``data`` may be a :class:`~dgkit.datasets.Dataset` (``periods`` then selects its periods): its
+    measures are matched to the framework's indicators by code or name, and the others left out (logged)."""
     fw = framework if isinstance(framework, Framework) else load_framework(framework)
     if "drop_indicators" in options:
         options["drop_indicators"] = tuple(options["drop_indicators"])
@@ -180,6 +183,8 @@ def build_index(data: Any, framework: str | Framework = "ccid_2020", year: int |
     opt = BuildOptions(**options)
     log: list[str] = [f"framework {fw.name} from {fw.file or 'memory'}"]
     X, synthetic = _to_panel(data, year)
+    if periods is not None:
+        X = X[X.index.get_level_values("year").isin(list(periods))]
     if hasattr(data, "panel") and hasattr(data, "measures"):  # a Dataset may hold more measures than the framework uses
         X, renamed = match_indicators(X, fw)
         if renamed:

@@ -118,23 +118,8 @@ class Chapter:
         fw = self.params.get("index.framework", "ccid_2020")
         ds = self.index_dataset
         if ds is not None:
-            from dgkit.framework import load_framework
-            from dgkit.index import match_indicators
-
             years = self.params.get("index.years") or [self.params.get("index.year")]
-            framework = load_framework(fw)
-            X = ds.values[ds.values.index.get_level_values("period").isin(years)]
-            X, renamed = match_indicators(X, framework)
-            unused = [c for c in X.columns if c not in set(framework.indicator_codes)]
-            d = X.drop(columns=unused).rename_axis(["unit_id", "year"])  # the framework's indicators
-            d.attrs["synthetic"] = ds.synthetic
-            result = build_index(d, framework, **(self.params.get("index.options") or {}))
-            if renamed:
-                result.log.append("measures matched to indicators by name: " + ", ".join(f"{a} → {b}" for a, b in renamed.items()))
-            if unused:
-                result.log.append(f"{len(unused)} measure(s) of dataset {ds.name!r} are not in the framework and are not used: "
-                                  + ", ".join(unused))
-            return result
+            return build_index(ds, fw, periods=years, **(self.params.get("index.options") or {}))
         else:
             src = self.params.get("index.data")
             d = read_indicators(paths.project_root() / src, framework=fw, unit_level=self.params.get("index.unit_level", "province"))
