@@ -2,7 +2,7 @@
 
 Importing ``dgkit`` is light: submodules (and the heavy libraries they need: scipy,
 statsmodels, matplotlib, seaborn, papermill) load on first attribute access, e.g.
-``dgkit.data.provinces()`` or ``from dgkit.index import build_index``.
+``dgkit.data.provinces()``; ``dgkit.build(dataset, framework)`` builds an index.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ _SUBMODULES = {
     "errors",
     "framework",
     "impute",
-    "index",
     "normalise",
     "params",
     "paths",
+    "pipeline",
     "plotting",
     "readers",
     "report",
@@ -37,7 +37,14 @@ _SUBMODULES = {
     "weights",
 }
 
-__all__ = sorted(_SUBMODULES | {"__version__", "open_dataset"})
+__all__ = sorted(_SUBMODULES | {"__version__", "open_dataset", "build"})
+
+
+def build(data: Any, framework: Any = "ccid_2020", **options: Any) -> Any:
+    """Build a composite index from a dataset and a framework: see :func:`dgkit.pipeline.build.build`."""
+    from dgkit.pipeline.build import build as _build
+
+    return _build(data, framework, **options)
 
 
 def open_dataset(name_or_path: Any) -> Any:

@@ -81,6 +81,10 @@ class NormalisationError(DgkitError, ValueError):
     """A normalisation that cannot be computed honestly (zero base mean, constant indicator)."""
 
 
+class StepError(InputError):
+    """An unknown pipeline step, build option or option value (names the valid ones)."""
+
+
 class ParamsError(InputError):
     """A params file that is invalid (unknown key, wrong type, unsafe YAML, bad path)."""
 

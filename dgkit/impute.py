@@ -15,17 +15,24 @@ extreme value is set to the next one) up to ``winmax`` points until the flag cle
 not, undo the winsorisation and log-transform the indicator instead: ``ln(x − min + 1)`` for
 positive skew (``−ln(max − x + 1)`` for negative skew), which keeps the order of the units.
 
-The log (DataFrame) has one row per changed cell: unit, [year], indicator, before, after, step.
+The log (DataFrame) has one row per changed cell: unit, [period], indicator, before, after, step.
+
+In the pipeline these are the steps ``none``, ``mean``, ``median``, ``group_mean``,
+``group_median`` (option ``groups``: a grouping of the dataset), ``carry_forward`` and
+``interpolate`` (kind ``impute``) and ``none``, ``winsorise`` (kind ``treat``).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from dgkit.audit import KURT_MAX, SKEW_MAX
+from dgkit.pipeline.steps import NUMBER, Param, Step, StepError, register
 
-LOG_COLUMNS = ["unit", "year", "indicator", "before", "after", "step"]
+LOG_COLUMNS = ["unit", "period", "indicator", "before", "after", "step"]
 
 
 def _changes(before: pd.DataFrame, after: pd.DataFrame, step: str) -> pd.DataFrame:
@@ -108,3 +115,167 @@ def treat_outliers(X: pd.DataFrame, winmax: int = 5, skew_max: float = SKEW_MAX,
             logs.append(_changes(s.to_frame(), lg.to_frame(), "log (winsorising did not clear the flag)"))
     log = pd.concat(logs, ignore_index=True) if logs else pd.DataFrame(columns=LOG_COLUMNS)
     return out, log
+
+
+# ------------------------------------------------------------------ steps of the pipeline
+class Imputer(Step):
+    """An imputation step. ``panel = True`` steps see every period at once (indexed (unit, period));
+    the others are fitted and applied one period at a time."""
+
+    kind = "impute"
+    panel: bool = False
+
+    def transform(self, X: pd.DataFrame, **_: Any) -> pd.DataFrame:
+        return X.fillna(self.fitted_.get("fill", pd.Series(dtype=float)))
+
+
+@register("impute")
+class NoImputation(Imputer):
+    name = "none"
+
+    def transform(self, X: pd.DataFrame, **_: Any) -> pd.DataFrame:
+        return X
+
+
+class _CohortStat(Imputer):
+    stat = "mean"
+
+    def fit(self, X: pd.DataFrame, **_: Any) -> Step:
+        self.fitted_ = {"fill": getattr(X.astype(float), self.stat)()}
+        return self
+
+
+@register("impute")
+class MeanImputation(_CohortStat):
+    """The indicator's mean over the period's units."""
+
+    name = "mean"
+    stat = "mean"
+
+
+@register("impute")
+class MedianImputation(_CohortStat):
+    """The indicator's median over the period's units."""
+
+    name = "median"
+    stat = "median"
+
+
+def _is_grouping(v: Any) -> bool:
+    return isinstance(v, str) and bool(v)
+
+
+class _GroupStat(Imputer):
+    """Within groups of a grouping of the dataset (e.g. CCID 常规地区), else the overall value."""
+
+    stat = "mean"
+    params = {"groups": Param(None, check=_is_grouping, expected="the name of a grouping of the dataset (e.g. 常规地区)")}
+
+    def fit(self, X: pd.DataFrame, groupings: Any = None, **_: Any) -> Step:
+        if self.options["groups"] is None:
+            raise StepError(f"impute {self.name!r} needs groups=<a grouping of the dataset>")
+        if groupings is None:
+            raise StepError(f"impute {self.name!r}: no groupings are known for these data; pass a dataset")
+        g = pd.Series(groupings(self.options["groups"]))
+        unit = X.index.get_level_values(0) if isinstance(X.index, pd.MultiIndex) else X.index
+        key = g.reindex(unit).to_numpy()
+        self.fitted_ = {"groups": g, "by_group": X.astype(float).groupby(key).agg(self.stat),
+                        "fill": getattr(X.astype(float), self.stat)()}
+        return self
+
+    def transform(self, X: pd.DataFrame, **_: Any) -> pd.DataFrame:
+        unit = X.index.get_level_values(0) if isinstance(X.index, pd.MultiIndex) else X.index
+        key = self.fitted_["groups"].reindex(unit)
+        by = self.fitted_["by_group"].reindex(key.to_numpy())
+        by.index = X.index
+        return X.fillna(by).fillna(self.fitted_["fill"])
+
+
+@register("impute")
+class GroupMeanImputation(_GroupStat):
+    name = "group_mean"
+    stat = "mean"
+
+
+@register("impute")
+class GroupMedianImputation(_GroupStat):
+    name = "group_median"
+    stat = "median"
+
+
+@register("impute")
+class CarryForward(Imputer):
+    """Panel: the unit's last earlier value (then its next later one)."""
+
+    name = "carry_forward"
+    panel = True
+
+    def transform(self, X: pd.DataFrame, **_: Any) -> pd.DataFrame:
+        return impute(X, "carry_forward")[0]
+
+
+@register("impute")
+class Interpolate(Imputer):
+    """Panel: linear in the period between the unit's neighbouring values, carried at the ends."""
+
+    name = "interpolate"
+    panel = True
+
+    def transform(self, X: pd.DataFrame, **_: Any) -> pd.DataFrame:
+        return impute(X, "interpolate")[0]
+
+
+class Treatment(Step):
+    """An outlier-treatment step, fitted and applied one period at a time."""
+
+    kind = "treat"
+
+
+@register("treat")
+class NoTreatment(Treatment):
+    name = "none"
+
+    def transform(self, X: pd.DataFrame, **_: Any) -> pd.DataFrame:
+        return X
+
+
+@register("treat")
+class Winsorise(Treatment):
+    """COINr's qTreat (module docstring): winsorise ≤ winmax points, else log. Fitted per indicator:
+    the action, the cap (winsorised) or the shift (log)."""
+
+    name = "winsorise"
+    params = {"winmax": Param(5, check=lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0, expected="an integer ≥ 0"),
+              "skew_max": Param(SKEW_MAX, check=NUMBER, expected="a number"), "kurt_max": Param(KURT_MAX, check=NUMBER, expected="a number")}
+
+    def fit(self, X: pd.DataFrame, **_: Any) -> Step:
+        o = self.options
+        out, log = treat_outliers(X, o["winmax"], o["skew_max"], o["kurt_max"])
+        actions: dict[str, tuple[str, float]] = {}
+        for c in log["indicator"].unique() if len(log) else []:
+            s = X[c].dropna()
+            positive = s.skew() > 0
+            if str(log.loc[log["indicator"] == c, "step"].iat[0]).startswith("winsor"):
+                actions[c] = ("cap_upper", float(out[c].max())) if positive else ("cap_lower", float(out[c].min()))
+            else:
+                actions[c] = ("log_upper", float(s.min())) if positive else ("log_lower", float(s.max()))
+        self.fitted_ = {"actions": actions}
+        return self
+
+    def transform(self, X: pd.DataFrame, **_: Any) -> pd.DataFrame:
+        out = X.astype(float).copy()
+        for c, (how, v) in self.fitted_["actions"].items():
+            if how == "cap_upper":
+                out[c] = out[c].clip(upper=v)
+            elif how == "cap_lower":
+                out[c] = out[c].clip(lower=v)
+            elif how == "log_upper":
+                out[c] = np.log(out[c] - v + 1)
+            else:
+                out[c] = -np.log(v - out[c] + 1)
+        return out
+
+
+def changes(before: pd.DataFrame, after: pd.DataFrame, step: str) -> pd.DataFrame:
+    """One row per changed cell: unit, period, indicator, before, after, step."""
+    return _changes(before, after, step)

@@ -1,41 +1,47 @@
-"""Normalisation: put indicators on a common scale.
+"""Normalisation: put indicators on a common scale (one step kind of :mod:`dgkit.pipeline`).
 
-All functions take a DataFrame ``X`` (rows = units of one cohort, columns = indicators) and return
-a DataFrame of the same shape. ``directions`` (+1/−1 per column) orient every method so that
-higher is better.
+Every method is a step: ``fit`` learns from a reference cohort (the same period, or a fixed base
+period — see :func:`dgkit.build`) and keeps what it learned in ``fitted_``; ``transform`` applies
+it to any period, so with a base period the scores of later periods are comparable in level.
+``directions`` (+1/−1 per column) orient every method so that higher is better.
 
-Methods (``normalise(X, method=...)``):
-
+* ``none`` — pass-through ``Z = X`` (data already on a common scale, e.g. the UN's published
+  OSI/HCI/TII in [0, 1]). A negative indicator is an error: nothing would orient it.
 * ``ccid`` — CCID 2020 (000_… 附录 02): count indicators ``Z = ln(1 + X/X̄)·80``, index-type
-  indicators ``Z = X/X̄·80``, with X̄ the cohort mean (31 provinces). A unit at the mean scores
-  80·ln 2 ≈ 55.45 (count) or 80 (index). X̄ ≤ 0 is an error (the ratio is meaningless), not inf.
-  With a panel, ``base`` is either each year's own mean (``"per_year"``: scores measure relative
-  position within the year; every year's mean is the same by construction, so growth common to all
-  units is invisible) or a fixed base year's mean (``base_year=2019``: common growth raises scores,
-  so years are comparable in level).
-* ``minmax`` — ``100·(X − min)/(max − min)``; a constant indicator is an error.
-* ``zscore`` — ``(X − mean)/sd``, ``ddof`` selectable (default 0, population SD).
-* ``zscore_minmax`` — z-score, then min-max to [0, 1] (UN EGDI components).
-* ``rank`` — percentile rank ``100·(rank − 1)/(n − 1)``, ties averaged.
-* ``target`` — distance to a target: ``100·min(X/target, 1)`` (positive indicators).
+  indicators ``Z = X/X̄·80``, X̄ the reference cohort's mean. A unit at the mean scores
+  80·ln 2 ≈ 55.45 (count) or 80 (index). X̄ ≤ 0 is an error, not inf. Fitted: X̄.
+* ``minmax`` — ``lo + (hi − lo)·(X − min)/(max − min)`` (default [0, 100]); a constant indicator
+  is an error. Fitted: min, max.
+* ``zscore`` — ``(X − mean)/sd``, ``ddof`` 0 (population, default) or 1. Fitted: mean, sd.
+* ``zscore_minmax`` — z-score, then min-max of the z-scores to [lo, hi] (default [0, 1]; the UN
+  EGDI's convention for its components). Fitted: mean, sd, min and max of z.
+* ``rank`` — percentile rank ``100·(r − 1)/(n − 1)`` with r the average rank among the n
+  reference values (ties averaged); a value outside the reference gets the rank it would have.
+* ``target`` — distance to target, ``100·min(X/target, 1)``; a negative indicator scores
+  ``100·min(target/X, 1)``. ``target`` per indicator in the framework.
+* ``goalposts`` — ``100·(X − lower)/(upper − lower)`` clipped to [0, 100] (OECD/JRC Handbook
+  §5; SDG Index); a negative indicator scores ``100·(upper − X)/(upper − lower)``. ``lower`` and
+  ``upper`` per indicator in the framework.
+* ``vector`` — ``X/√(Σ X²)`` over the reference (TOPSIS's vector normalisation).
 
-Negative indicators: for the linear methods (minmax, zscore, zscore_minmax, rank) the column is
-multiplied by −1. For the ratio methods (ccid, target) that would make the mean negative, so a
-negative indicator is reflected within its observed range first, ``X' = max + min − X`` — it keeps
-X' ≥ 0, the same spread, and orders units the other way.
+Negative indicators: the linear methods (minmax, zscore, zscore_minmax, rank, vector) multiply the
+column by −1. For ``ccid`` that would make the mean negative, so a negative indicator is reflected
+within the reference range first, ``X' = max + min − X``: X' ≥ 0, the same spread, the order
+reversed (the fitted max and min are kept, so other periods are reflected the same way).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from dgkit.errors import NormalisationError
+from dgkit.pipeline.steps import NUMBER, Param, Step, make_step, register
 
 CCID_SCALE = 80.0
-METHODS = ("ccid", "minmax", "zscore", "zscore_minmax", "rank", "target")
 
 
 def _dirs(X: pd.DataFrame, directions: Mapping[str, int] | pd.Series | None) -> pd.Series:
@@ -48,100 +54,267 @@ def _dirs(X: pd.DataFrame, directions: Mapping[str, int] | pd.Series | None) -> 
     return d
 
 
-def reflect(X: pd.DataFrame, directions: pd.Series) -> pd.DataFrame:
-    """Reflect negative indicators within their observed range: X' = max + min − X."""
-    out = X.copy()
-    for c in X.columns[directions.reindex(X.columns).eq(-1).to_numpy()]:
-        out[c] = X[c].max() + X[c].min() - X[c]
-    return out
+def _info(X: pd.DataFrame, info: pd.DataFrame | None, col: str, what: str, context: str) -> pd.Series:
+    """A per-indicator parameter from the framework (type, target, lower, upper)."""
+    if info is None or col not in info.columns:
+        raise NormalisationError(f"{what} needs '{col}' for every indicator (set it in the framework){context}")
+    v = info[col].reindex(X.columns)
+    if v.isna().any():
+        miss = list(map(str, v[v.isna()].index))
+        shown = ", ".join(miss[:5]) + (f" … ({len(miss)} in all)" if len(miss) > 5 else "")
+        raise NormalisationError(f"{what} needs '{col}' for indicator(s) {shown}{context}; set `{col}:` on each indicator in the framework YAML")
+    return v
 
 
-def ccid(X: pd.DataFrame, types: Mapping[str, str] | pd.Series, directions=None,
-         base: pd.Series | None = None, scale: float = CCID_SCALE, context: str = "") -> pd.DataFrame:
-    """CCID 2020 normalisation. ``base`` overrides the cohort mean X̄ per column (e.g. a base year)."""
-    d = _dirs(X, directions)
-    Xr = reflect(X, d)
-    xbar = Xr.mean() if base is None else pd.Series(base).reindex(X.columns)
-    bad = xbar[~(xbar > 0)]
-    if len(bad):
-        c = bad.index[0]
-        raise NormalisationError(
-            f"CCID normalisation needs a positive base mean X̄, but indicator {c}{context} has X̄ = {float(bad.iat[0]):g}: "
-            "ln(1 + X/X̄) and X/X̄ are undefined (check for an all-zero or negative indicator)"
-        )
-    t = pd.Series(types).reindex(X.columns)
-    if t.isna().any():
-        raise NormalisationError(f"no type (count/index) for indicator(s) {', '.join(t[t.isna()].index)}")
-    ratio = Xr / xbar
-    neg = (ratio.lt(-1)).any()
-    if neg.any():
-        raise NormalisationError(f"X/X̄ < −1 for indicator {neg[neg].index[0]}{context}: ln(1 + X/X̄) undefined")
-    out = pd.DataFrame(index=X.index, columns=X.columns, dtype=float)
-    cnt = t.eq("count").to_numpy()
-    out.loc[:, cnt] = np.log1p(ratio.loc[:, cnt]) * scale
-    out.loc[:, ~cnt] = ratio.loc[:, ~cnt] * scale
-    return out
+def _positive(v: Any) -> bool:
+    return NUMBER(v) and v > 0
 
 
-def minmax(X: pd.DataFrame, directions=None, lo: float = 0.0, hi: float = 100.0, context: str = "") -> pd.DataFrame:
-    """Min-max to [lo, hi]: lo + (hi − lo)·(X − min)/(max − min)."""
-    Xs = X * _dirs(X, directions)
-    rng = Xs.max() - Xs.min()
-    zero = rng[~(rng > 0)]
-    if len(zero):
-        raise NormalisationError(f"indicator {zero.index[0]}{context} is constant: min-max is undefined (max = min)")
-    return lo + (hi - lo) * (Xs - Xs.min()) / rng
+class Normaliser(Step):
+    """A normalisation step: ``fit(ref, directions=…, info=…)`` then ``transform(X, …)``."""
+
+    kind = "normalise"
 
 
-def zscore(X: pd.DataFrame, directions=None, ddof: int = 0, context: str = "") -> pd.DataFrame:
-    """(X − mean)/sd with sd of the given ddof (0 = population, 1 = sample)."""
-    Xs = X * _dirs(X, directions)
-    sd = Xs.std(ddof=ddof)
-    zero = sd[~(sd > 0)]
-    if len(zero):
-        raise NormalisationError(f"indicator {zero.index[0]}{context} has zero variance: z-score undefined")
-    return (Xs - Xs.mean()) / sd
+@register("normalise")
+class NoNormalisation(Normaliser):
+    name = "none"
+
+    def fit(self, X: pd.DataFrame, directions: Any = None, info: Any = None, context: str = "", **_: Any) -> Step:
+        d = _dirs(X, directions)
+        if (d == -1).any():
+            raise NormalisationError(f"normalisation 'none' cannot orient the negative indicator(s) {', '.join(d.index[d == -1])}{context}; "
+                                     "use a method that does (minmax, zscore, …) or set direction: 1")
+        return self
+
+    def transform(self, X: pd.DataFrame, **_: Any) -> pd.DataFrame:
+        return X.astype(float)
 
 
-def zscore_minmax(X: pd.DataFrame, directions=None, ddof: int = 0, context: str = "") -> pd.DataFrame:
-    """UN EGDI convention: z-score, then min-max to [0, 1]."""
-    return minmax(zscore(X, directions, ddof, context), None, 0.0, 1.0, context)
+@register("normalise")
+class CCID(Normaliser):
+    """CCID 2020: ln(1 + X/X̄)·scale for counts, X/X̄·scale for index-type indicators."""
+
+    name = "ccid"
+    params = {"scale": Param(CCID_SCALE, check=_positive, expected="a positive number")}
+
+    def fit(self, X: pd.DataFrame, directions: Any = None, info: pd.DataFrame | None = None, context: str = "", **_: Any) -> Step:
+        d = _dirs(X, directions)
+        t = _info(X, info, "type", "CCID normalisation", context)
+        bad_t = t[~t.isin(["count", "index"])]
+        if len(bad_t):
+            raise NormalisationError(f"indicator {bad_t.index[0]} has type {bad_t.iat[0]!r}; expected 'count' or 'index'{context}")
+        lo, hi = X.min(), X.max()
+        Xr = self._reflect(X, d, lo, hi)
+        xbar = Xr.mean()
+        bad = xbar[~(xbar > 0)]
+        if len(bad):
+            raise NormalisationError(
+                f"CCID normalisation needs a positive base mean X̄, but indicator {bad.index[0]}{context} has X̄ = {float(bad.iat[0]):g}: "
+                "ln(1 + X/X̄) and X/X̄ are undefined (check for an all-zero or negative indicator)")
+        self.fitted_ = {"mean": xbar, "min": lo, "max": hi, "directions": d, "type": t}
+        return self
+
+    @staticmethod
+    def _reflect(X: pd.DataFrame, d: pd.Series, lo: pd.Series, hi: pd.Series) -> pd.DataFrame:
+        neg = d.reindex(X.columns).eq(-1)
+        if not neg.any():
+            return X.astype(float)
+        return X.astype(float).where(~neg, hi + lo - X, axis=1)
+
+    def transform(self, X: pd.DataFrame, context: str = "", **_: Any) -> pd.DataFrame:
+        f = self.fitted_
+        ratio = self._reflect(X, f["directions"], f["min"], f["max"]) / f["mean"]
+        neg = ratio.lt(-1).any()
+        if neg.any():
+            raise NormalisationError(f"X/X̄ < −1 for indicator {neg[neg].index[0]}{context}: ln(1 + X/X̄) undefined")
+        cnt = f["type"].reindex(X.columns).eq("count").to_numpy()
+        out = ratio.copy()
+        out.loc[:, cnt] = np.log1p(ratio.loc[:, cnt])
+        return out * self.options["scale"]
 
 
-def rank(X: pd.DataFrame, directions=None) -> pd.DataFrame:
-    """Percentile rank 0–100 (ties averaged): 100·(rank − 1)/(n − 1)."""
-    Xs = X * _dirs(X, directions)
-    n = Xs.notna().sum()
-    return 100 * (Xs.rank(method="average") - 1) / (n - 1).where(n > 1)
+@register("normalise")
+class MinMax(Normaliser):
+    """lo + (hi − lo)·(X − min)/(max − min), min and max of the reference."""
+
+    name = "minmax"
+    params = {"lo": Param(0.0, check=NUMBER, expected="a number"), "hi": Param(100.0, check=NUMBER, expected="a number")}
+
+    def fit(self, X: pd.DataFrame, directions: Any = None, context: str = "", **_: Any) -> Step:
+        d = _dirs(X, directions)
+        Xs = X * d
+        lo, hi = Xs.min(), Xs.max()
+        zero = (hi - lo)[~(hi - lo > 0)]
+        if len(zero):
+            raise NormalisationError(f"indicator {zero.index[0]}{context} is constant: min-max is undefined (max = min)")
+        self.fitted_ = {"min": lo, "max": hi, "directions": d}
+        return self
+
+    def transform(self, X: pd.DataFrame, **_: Any) -> pd.DataFrame:
+        f, o = self.fitted_, self.options
+        return o["lo"] + (o["hi"] - o["lo"]) * (X * f["directions"] - f["min"]) / (f["max"] - f["min"])
 
 
-def target(X: pd.DataFrame, targets: Mapping[str, float] | pd.Series, directions=None, context: str = "") -> pd.DataFrame:
-    """Distance to target: 100·min(X/target, 1)."""
-    d = _dirs(X, directions)
-    Xr = reflect(X, d)
-    tg = pd.Series(targets).reindex(X.columns)
-    if tg.isna().any() or (tg <= 0).any():
-        raise NormalisationError(f"distance to target needs a positive target for every indicator{context}")
-    return (100 * Xr / tg).clip(upper=100)
+@register("normalise")
+class ZScore(Normaliser):
+    """(X − mean)/sd of the reference; sd with the given ddof."""
+
+    name = "zscore"
+    params = {"ddof": Param(0, choices=(0, 1))}
+
+    def fit(self, X: pd.DataFrame, directions: Any = None, context: str = "", **_: Any) -> Step:
+        d = _dirs(X, directions)
+        Xs = X * d
+        sd = Xs.std(ddof=self.options["ddof"])
+        zero = sd[~(sd > 0)]
+        if len(zero):
+            raise NormalisationError(f"indicator {zero.index[0]}{context} has zero variance: z-score undefined")
+        self.fitted_ = {"mean": Xs.mean(), "sd": sd, "directions": d}
+        return self
+
+    def transform(self, X: pd.DataFrame, **_: Any) -> pd.DataFrame:
+        f = self.fitted_
+        return (X * f["directions"] - f["mean"]) / f["sd"]
 
 
-def normalise(X: pd.DataFrame, method: str = "ccid", *, types=None, directions=None, base=None,
-              ddof: int = 0, targets=None, context: str = "") -> pd.DataFrame:
-    """Dispatch to a method by name (see the module docstring)."""
-    if method == "ccid":
-        if types is None:
-            raise NormalisationError("CCID normalisation needs indicator types (count/index)")
-        return ccid(X, types, directions, base=base, context=context)
-    if method == "minmax":
-        return minmax(X, directions, context=context)
-    if method == "zscore":
-        return zscore(X, directions, ddof, context)
-    if method == "zscore_minmax":
-        return zscore_minmax(X, directions, ddof, context)
-    if method == "rank":
-        return rank(X, directions)
-    if method == "target":
-        return target(X, targets, directions, context)
-    import difflib
+@register("normalise")
+class ZScoreMinMax(Normaliser):
+    """z-score, then min-max of the reference z-scores to [lo, hi] (UN EGDI components)."""
 
-    raise NormalisationError(f"unknown normalisation {method!r}; closest: {difflib.get_close_matches(method, METHODS, n=2) or METHODS}")
+    name = "zscore_minmax"
+    params = {"ddof": Param(0, choices=(0, 1)), "lo": Param(0.0, check=NUMBER, expected="a number"),
+              "hi": Param(1.0, check=NUMBER, expected="a number")}
+
+    def fit(self, X: pd.DataFrame, directions: Any = None, context: str = "", **_: Any) -> Step:
+        self._z = ZScore(ddof=self.options["ddof"]).fit(X, directions, context=context)
+        self._m = MinMax(lo=self.options["lo"], hi=self.options["hi"]).fit(self._z.transform(X), None, context=context)
+        self.fitted_ = {**self._z.fitted_, "z_min": self._m.fitted_["min"], "z_max": self._m.fitted_["max"]}
+        return self
+
+    def transform(self, X: pd.DataFrame, **_: Any) -> pd.DataFrame:
+        return self._m.transform(self._z.transform(X))
+
+
+@register("normalise")
+class PercentileRank(Normaliser):
+    """100·(r − 1)/(n − 1), r the average rank among the reference values."""
+
+    name = "rank"
+    params = {"scale": Param(100.0, check=_positive, expected="a positive number")}
+
+    def fit(self, X: pd.DataFrame, directions: Any = None, **_: Any) -> Step:
+        d = _dirs(X, directions)
+        self.fitted_ = {"directions": d, "reference": {c: np.sort((X[c] * d[c]).dropna().to_numpy(float)) for c in X.columns}}
+        return self
+
+    def transform(self, X: pd.DataFrame, **_: Any) -> pd.DataFrame:
+        out = {}
+        for c in X.columns:
+            ref = self.fitted_["reference"][c]
+            n = len(ref)
+            x = (X[c] * self.fitted_["directions"][c]).to_numpy(float)
+            less = np.searchsorted(ref, x, side="left")
+            equal = np.searchsorted(ref, x, side="right") - less
+            r = less + (equal + 1) / 2
+            v = self.options["scale"] * (r - 1) / (n - 1) if n > 1 else np.full(len(x), np.nan)
+            out[c] = np.where(np.isnan(x), np.nan, np.clip(v, 0, self.options["scale"]))
+        return pd.DataFrame(out, index=X.index)
+
+
+@register("normalise")
+class DistanceToTarget(Normaliser):
+    """100·min(X/target, 1); negative indicators 100·min(target/X, 1). ``target`` per indicator."""
+
+    name = "target"
+    params = {"scale": Param(100.0, check=_positive, expected="a positive number"), "cap": Param(True, choices=(True, False))}
+
+    def fit(self, X: pd.DataFrame, directions: Any = None, info: pd.DataFrame | None = None, context: str = "", **_: Any) -> Step:
+        tg = _info(X, info, "target", "distance to target", context).astype(float)
+        if (tg <= 0).any():
+            raise NormalisationError(f"distance to target needs a positive target; {tg[tg <= 0].index[0]} has {tg[tg <= 0].iat[0]:g}{context}")
+        self.fitted_ = {"target": tg, "directions": _dirs(X, directions)}
+        return self
+
+    def transform(self, X: pd.DataFrame, context: str = "", **_: Any) -> pd.DataFrame:
+        tg, d = self.fitted_["target"], self.fitted_["directions"]
+        neg = d.eq(-1)
+        if neg.any() and (X.loc[:, neg] <= 0).any().any():
+            raise NormalisationError(f"distance to target of a negative indicator needs X > 0{context}")
+        r = (X / tg).where(~neg, tg / X, axis=1) * self.options["scale"]
+        return r.clip(upper=self.options["scale"]) if self.options["cap"] else r
+
+
+@register("normalise")
+class Goalposts(Normaliser):
+    """100·(X − lower)/(upper − lower), clipped; ``lower``/``upper`` per indicator (OECD/JRC §5)."""
+
+    name = "goalposts"
+    params = {"scale": Param(100.0, check=_positive, expected="a positive number"), "clip": Param(True, choices=(True, False))}
+
+    def fit(self, X: pd.DataFrame, directions: Any = None, info: pd.DataFrame | None = None, context: str = "", **_: Any) -> Step:
+        lo = _info(X, info, "lower", "goalposts", context).astype(float)
+        hi = _info(X, info, "upper", "goalposts", context).astype(float)
+        bad = (hi - lo)[~(hi - lo > 0)]
+        if len(bad):
+            raise NormalisationError(f"goalposts of {bad.index[0]} need lower < upper{context}")
+        self.fitted_ = {"lower": lo, "upper": hi, "directions": _dirs(X, directions)}
+        return self
+
+    def transform(self, X: pd.DataFrame, **_: Any) -> pd.DataFrame:
+        f = self.fitted_
+        up = (X - f["lower"]) / (f["upper"] - f["lower"])
+        z = up.where(f["directions"].eq(1), 1 - up, axis=1) * self.options["scale"]
+        return z.clip(0, self.options["scale"]) if self.options["clip"] else z
+
+
+@register("normalise")
+class Vector(Normaliser):
+    """X/√(Σ X²) over the reference (TOPSIS)."""
+
+    name = "vector"
+
+    def fit(self, X: pd.DataFrame, directions: Any = None, context: str = "", **_: Any) -> Step:
+        d = _dirs(X, directions)
+        norm = np.sqrt(((X * d) ** 2).sum())
+        zero = norm[~(norm > 0)]
+        if len(zero):
+            raise NormalisationError(f"indicator {zero.index[0]}{context} is all zero: vector normalisation undefined")
+        self.fitted_ = {"norm": norm, "directions": d}
+        return self
+
+    def transform(self, X: pd.DataFrame, **_: Any) -> pd.DataFrame:
+        return X * self.fitted_["directions"] / self.fitted_["norm"]
+
+
+# ------------------------------------------------------------------ functions (one cohort: fit and transform on X)
+def normalise(X: pd.DataFrame, method: Any = "ccid", *, types: Any = None, directions: Any = None, targets: Any = None,
+              context: str = "", **options: Any) -> pd.DataFrame:
+    """Normalise one cohort with a method by name (fitted on X itself)."""
+    info = pd.DataFrame(index=X.columns)
+    if types is not None:
+        info["type"] = pd.Series(types).reindex(X.columns)
+    if targets is not None:
+        info["target"] = pd.Series(targets).reindex(X.columns)
+    step = make_step("normalise", {"method": method, **options} if isinstance(method, str) else method)
+    return step.fit(X, directions=directions, info=info, context=context).transform(X, context=context)
+
+
+def ccid(X: pd.DataFrame, types: Any, directions: Any = None, scale: float = CCID_SCALE, context: str = "") -> pd.DataFrame:
+    return normalise(X, "ccid", types=types, directions=directions, scale=scale, context=context)
+
+
+def minmax(X: pd.DataFrame, directions: Any = None, lo: float = 0.0, hi: float = 100.0, context: str = "") -> pd.DataFrame:
+    return normalise(X, "minmax", directions=directions, lo=lo, hi=hi, context=context)
+
+
+def zscore(X: pd.DataFrame, directions: Any = None, ddof: int = 0, context: str = "") -> pd.DataFrame:
+    return normalise(X, "zscore", directions=directions, ddof=ddof, context=context)
+
+
+def zscore_minmax(X: pd.DataFrame, directions: Any = None, ddof: int = 0, context: str = "") -> pd.DataFrame:
+    return normalise(X, "zscore_minmax", directions=directions, ddof=ddof, context=context)
+
+
+def rank(X: pd.DataFrame, directions: Any = None) -> pd.DataFrame:
+    return normalise(X, "rank", directions=directions)

@@ -174,6 +174,33 @@ def validate_params(d: Any, file: str, root: Path | None = None) -> None:
             raise ParamsError("edition without data: the indicator file does not exist", file=file, column="index.data", got=data)
     elif data:
         _check_dataset(str(data), "index.data", file, root)
+    opts = (d.get("index") or {}).get("options") or {}
+    if opts:
+        import difflib
+
+        from dgkit.pipeline.build import BASES, OPTIONS
+
+        for k, v in opts.items():
+            if k in ("periods",) or k not in OPTIONS:
+                raise ParamsError("unknown build option", file=file, column=f"index.options.{k}", got=k,
+                                  expected=", ".join(o for o in OPTIONS if o != "periods") + " (periods come from index.year/index.years)",
+                                  suggestion=difflib.get_close_matches(str(k), OPTIONS, n=2, cutoff=0.5) or None)
+            if k == "base" and v not in BASES:
+                raise ParamsError("unknown base", file=file, column="index.options.base", got=v, expected=" | ".join(BASES),
+                                  suggestion=difflib.get_close_matches(str(v), BASES, n=1, cutoff=0.3) or None)
+            kind = {"impute": "impute", "treat": "treat", "normalisation": "normalise", "weights": "weight",
+                    "aggregation": "aggregate", "rank": "rank"}.get(k)
+            if kind:
+                from dgkit.pipeline.build import _ensure_steps_registered, _is_level_map
+                from dgkit.pipeline.steps import StepError, make_step
+
+                _ensure_steps_registered()
+                for lev, spec in (v.items() if _is_level_map(v) else [(None, v)]):
+                    try:
+                        make_step(kind, spec, k)
+                    except StepError as exc:
+                        raise ParamsError(exc.problem, file=file, column=f"index.options.{k}" + (f".{lev}" if lev is not None else ""),
+                                          expected=exc.expected, suggestion=exc.suggestion) from None
     for key in ("scores.source", "progress.panel", "international.dataset"):
         sect, _, k = key.partition(".")
         v = (d.get(sect) or {}).get(k)

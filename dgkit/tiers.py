@@ -29,6 +29,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from dgkit.pipeline.steps import Param, Step, register
+
 TSINGHUA_LABELS = ["引领型", "优质型", "特色型", "发展型", "追赶型"]
 CSTC_LABELS = ["卓越", "优秀", "良好", "发展", "起步"]
 ECHELON_LABELS = ["第一梯队", "第二梯队", "第三梯队", "第四梯队", "第五梯队"]
@@ -47,6 +49,22 @@ def rank_scores(scores: pd.Series, ties: str = "dense", decimals: int | None = N
     """Rank (1 = best); equal scores share a rank (see module docstring)."""
     s = scores.round(decimals) if decimals is not None else scores
     return s.rank(method=ties, ascending=ascending).astype("Int64").rename("rank")
+
+
+class Ranking(Step):
+    """The rank step of the pipeline: :func:`rank_scores` within each period (``ties``, ``decimals``)."""
+
+    kind = "rank"
+    name = "standard"
+    params = {"ties": Param("dense", choices=("dense", "min", "max", "average", "first")),
+              "decimals": Param(1, check=lambda v: v is None or (isinstance(v, int) and not isinstance(v, bool) and v >= 0),
+                                expected="None or an integer ≥ 0")}
+
+    def transform(self, scores: pd.Series, **_: object) -> pd.Series:
+        return rank_scores(scores, ties=self.options["ties"], decimals=self.options["decimals"])
+
+
+register("rank")(Ranking)
 
 
 def fixed_tiers(scores: pd.Series, thresholds: Sequence[float], labels: Sequence[str]) -> pd.Series:

@@ -1,25 +1,26 @@
-"""Uncertainty and sensitivity analysis of an index, vectorised.
+"""Uncertainty and sensitivity analysis of an index, through the build's own recipe.
 
-:func:`monte_carlo` perturbs, in any combination: the weights (``weights="dirichlet"``: indicator
-weights within each pillar and pillar weights drawn from Dirichlet(α·w_nominal), so their mean
-is the nominal weight; ``"uniform"``: w·U(1 − x, 1 + x) renormalised), the normalisation method,
-the aggregation method, the imputation choice and dropping one indicator. For every unit it
-reports the nominal rank, the median rank and the 5–95 % rank interval, and — when tiers are
-given — the share of draws in which the unit keeps its nominal tier. Seeded: the same call gives
-the same numbers.
+Every analysis here perturbs the recipe of a :class:`~dgkit.pipeline.result.Build` and replays it:
+a discrete choice (normalisation, aggregation, imputation, an indicator left out) is a
+``result.regen(...)`` — the same code that built the index, base period and per-level methods
+included. Weight draws within one choice take a vectorised fast path, :class:`DrawEvaluator`,
+that runs each aggregation step's own numpy core (:meth:`dgkit.aggregate.Aggregator.combine`) on
+all draws at once; a contract test checks that it equals ``regen(node_weights=…)`` draw for draw
+for every registered aggregation. A recipe the fast path cannot follow (a level re-normalised
+between aggregations) is replayed with ``regen`` per draw (slow, logged in ``extra["path"]``).
 
-**How it is fast.** The normalised matrix is computed once per discrete choice (normalisation ×
-aggregation × imputation × dropped indicator); within a choice every weight draw is evaluated at
-once: for each pillar p, ``num_p = Z_p · W_pᵀ`` and ``den_p = M_p · W_pᵀ`` (M = availability, so
-missing values renormalise exactly as in :func:`dgkit.aggregate.aggregate`), pillar scores =
-num/den, then the index = Σ_p v_p ⊙ pillar_p. Geometric means run the same products on ln z.
-Draws are processed in chunks (``chunk``) and ranks are accumulated into a units × ranks count
-matrix, so memory is bounded by the chunk, not by the number of draws.
+**Weight draws.** ``weights="dirichlet"``: the weights of the children of every node are drawn from
+Dirichlet(α·K·w), with w the build's weights of the K siblings: mean w, Var(w_j) =
+w_j(1 − w_j)/(α·K + 1), so α is the concentration per sibling (default 50). ``"uniform"``: w_j·U(1 −
+spread, 1 + spread), renormalised. ``"none"``: the nominal weights (only method choices vary).
 
-:func:`sobol` estimates first-order and total Sobol indices (SALib's Saltelli/Sobol sampling and
-estimator, bootstrap confidence intervals) of the pillar weights and the discrete choices, both
-for the mean absolute rank shift and for every unit's rank (COINr offers only the former).
-:func:`leave_one_out` drops each indicator or pillar in turn.
+:func:`monte_carlo` reports each unit's nominal rank, median rank and 5–95 % rank interval and —
+with tiers — the share of draws in which the unit keeps its nominal tier. Seeded. Draws are
+processed in chunks and ranks accumulated into a units × ranks count matrix, so memory is bounded by
+the chunk. :func:`sobol` estimates first-order and total Sobol indices (SALib's sampling and
+estimator, bootstrap intervals) of the top-level weights and the method choices, for the mean
+absolute rank shift and for every unit's rank. :func:`leave_one_out` rebuilds without each
+indicator (or top-level node) in turn.
 """
 
 from __future__ import annotations
@@ -31,96 +32,82 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dgkit import normalise as norm
 from dgkit.stats.result import StatResult
 
-NORMALISATIONS = ("ccid", "minmax", "zscore_minmax", "rank")
 
+class DrawEvaluator:
+    """The aggregation of one period of a build, for many weight draws at once.
 
-@dataclass
-class Structure:
-    """The arrays one year of a build needs for fast re-aggregation."""
+    Rows are the period's units, plus the base period's when the build fits on a base period (a
+    step that learns from reference rows, e.g. TOPSIS's ideal, sees the same rows as in the build).
+    """
 
-    units: list[str]
-    indicators: list[str]
-    pillars: list[str]
-    groups: list[np.ndarray]           # indicator column positions of each pillar
-    iw: np.ndarray                     # nominal indicator weights within pillars (n_ind,)
-    pw: np.ndarray                     # nominal pillar weights (n_pil,)
-
-
-def structure(result: Any, drop: str | None = None) -> Structure:
-    fw = result.framework
-    inds = [c for c in fw.indicator_codes if c != drop]
-    pils = [p for p in fw.pillar_codes if any(i in inds for i in fw.members(p))]
-    groups = [np.array([inds.index(i) for i in fw.members(p) if i in inds]) for p in pils]
-    iw = result.indicator_weights.reindex(inds).to_numpy(float)
-    pw = result.pillar_weights.reindex(pils).to_numpy(float)
-    return Structure(list(result.raw.xs(result.years[0], level="year").index), inds, pils, groups, iw, pw / pw.sum())
-
-
-def _normalised(result: Any, year: int, method: str, imputation: str | None, drop: str | None) -> pd.DataFrame:
-    """The normalised matrix of one year for a discrete choice (treated data of the build)."""
-    if imputation is None or imputation == result.options.impute:
-        X = result.treated.xs(year, level="year")
-    else:
-        from dgkit.impute import impute
-
-        X = impute(result.raw, imputation)[0].xs(year, level="year") if imputation in ("carry_forward", "interpolate") \
-            else impute(result.raw.xs(year, level="year"), imputation)[0]
-    fw = result.framework
-    cols = [c for c in fw.indicator_codes if c != drop]
-    return norm.normalise(X[cols], method, types=fw.types()[cols], directions=fw.directions()[cols], ddof=result.options.ddof)
-
-
-def draw_weights(st: Structure, n: int, rng: np.random.Generator, how: str = "dirichlet", alpha: float = 50.0,
-                 spread: float = 0.25) -> tuple[np.ndarray, np.ndarray]:
-    """Indicator weights (n × n_ind, summing to 1 within each pillar) and pillar weights (n × n_pil)."""
-    IW = np.empty((n, len(st.indicators)))
-    for g in st.groups:
-        w = st.iw[g] / st.iw[g].sum()
-        if how == "none" or len(g) == 1:
-            IW[:, g] = w
-        elif how == "dirichlet":
-            IW[:, g] = rng.dirichlet(alpha * w * len(g), size=n)
+    def __init__(self, result: Any, period: Any) -> None:
+        fw = result.framework
+        per = result.normalised.index.get_level_values("period")
+        rows = per == period
+        self.units = list(result.normalised.index[rows].get_level_values("unit_id"))
+        n = int(rows.sum())
+        if result.base_period is not None and result.base_period != period:
+            fit = np.r_[np.zeros(n, bool), np.ones(int((per == result.base_period).sum()), bool)]
+            rows = rows | (per == result.base_period)
+            order = np.r_[np.flatnonzero(per == period), np.flatnonzero(per == result.base_period)]
         else:
-            d = w * rng.uniform(1 - spread, 1 + spread, size=(n, len(g)))
-            IW[:, g] = d / d.sum(axis=1, keepdims=True)
-    if how == "none":
-        PW = np.tile(st.pw, (n, 1))
-    elif how == "dirichlet":
-        PW = rng.dirichlet(alpha * st.pw * len(st.pw), size=n)
-    else:
-        d = st.pw * rng.uniform(1 - spread, 1 + spread, size=(n, len(st.pw)))
-        PW = d / d.sum(axis=1, keepdims=True)
-    return IW, PW
+            fit = np.ones(n, bool)
+            order = np.flatnonzero(rows)
+        self.n = n
+        self.fit = fit
+        self.L = result.normalised.to_numpy(float)[order]
+        self.leaf_pos = {c: j for j, c in enumerate(result.normalised.columns)}
+        self.nodes = fw.internal_nodes
+        self.children = {nd: fw.children(nd) for nd in self.nodes}
+        self.steps = {nd: result.steps["aggregate"][nd] for nd in self.nodes}
+        self.nominal = {nd: result.weights.reindex(self.children[nd]).to_numpy(float) for nd in self.nodes}
+        self.index_code = fw.index_code
+        self.supported = not result.steps["normalise_level"]
+
+    def evaluate(self, W: dict[str, np.ndarray]) -> np.ndarray:
+        """Index of the period's units for every draw: (units, draws). ``W[node]``: (draws, children)."""
+        vals: dict[str, np.ndarray] = {}
+        d = next(iter(W.values())).shape[0]
+        for nd in self.nodes:
+            kids = self.children[nd]
+            if all(k in self.leaf_pos for k in kids):
+                V = self.L[:, [self.leaf_pos[k] for k in kids]]
+            else:
+                V = np.stack([vals[k] if k in vals else np.repeat(self.L[:, self.leaf_pos[k], None], d, axis=1) for k in kids], axis=1)
+            Wn = W[nd]
+            vals[nd] = self.steps[nd].combine(V, Wn / Wn.sum(axis=1, keepdims=True), self.fit)
+        return vals[self.index_code][: self.n]
+
+    def draw(self, n: int, rng: np.random.Generator, how: str = "dirichlet", alpha: float = 50.0, spread: float = 0.25) -> dict[str, np.ndarray]:
+        """Weight draws for every node (module docstring)."""
+        return {nd: draw_group(self.nominal[nd], n, rng, how, alpha, spread) for nd in self.nodes}
 
 
-def aggregate_draws(Z: np.ndarray, st: Structure, IW: np.ndarray, PW: np.ndarray, method: str = "arithmetic") -> np.ndarray:
-    """Index for every draw at once: units × draws (see module docstring)."""
-    M = ~np.isnan(Z)
-    if method == "geometric":
-        shift = 0.0
-        zmin = np.nanmin(Z)
-        if zmin <= 0:
-            shift = 1.0 - zmin
-        V = np.where(M, np.log(np.where(M, Z + shift, 1.0)), 0.0)
-    else:
-        shift = 0.0
-        V = np.where(M, Z, 0.0)
-    Mf = M.astype(float)
-    out = np.zeros((Z.shape[0], IW.shape[0]))
-    for k, g in enumerate(st.groups):
-        num = V[:, g] @ IW[:, g].T
-        den = Mf[:, g] @ IW[:, g].T
-        pil = num / np.where(den > 0, den, np.nan)
-        if method == "geometric":
-            out += PW[:, k] * pil  # still in logs: Σ v_p ln(pillar_p) with pillar_p = exp(pil)
-        else:
-            out += PW[:, k] * pil
-    if method == "geometric":
-        out = np.exp(out) - shift
-    return out
+def draw_group(w: np.ndarray, n: int, rng: np.random.Generator, how: str = "dirichlet", alpha: float = 50.0,
+               spread: float = 0.25) -> np.ndarray:
+    """n draws of the weights of K siblings: Dirichlet(α·K·w), w·U(1 ± spread) renormalised, or fixed."""
+    w = np.asarray(w, float) / np.sum(w)
+    k = len(w)
+    if how == "none" or k == 1:
+        return np.tile(w, (n, 1))
+    if how == "dirichlet":
+        if (w <= 0).any():  # a zero weight stays zero
+            out = np.zeros((n, k))
+            pos = w > 0
+            out[:, pos] = rng.dirichlet(alpha * k * w[pos], size=n)
+            return out
+        return rng.dirichlet(alpha * k * w, size=n)
+    if how == "uniform":
+        d = w * rng.uniform(1 - spread, 1 + spread, size=(n, k))
+        return d / d.sum(axis=1, keepdims=True)
+    raise ValueError(f"weights must be 'dirichlet', 'uniform' or 'none', got {how!r}")
+
+
+def node_weights(ev: DrawEvaluator, W: dict[str, np.ndarray], j: int) -> dict[str, float]:
+    """Draw j as ``node_weights`` for ``regen`` (code → weight among its siblings)."""
+    return {c: float(v) for nd in ev.nodes for c, v in zip(ev.children[nd], W[nd][j] / W[nd][j].sum(), strict=True)}
 
 
 def ranks_of(S: np.ndarray) -> np.ndarray:
@@ -137,62 +124,85 @@ def _quantiles_from_counts(C: np.ndarray, qs: tuple[float, ...]) -> np.ndarray:
     return np.stack([np.argmax(cum >= q - 1e-12, axis=1) + 1 for q in qs], axis=1)
 
 
+def _variant(result: Any, changes: dict[str, Any], cache: dict[Any, Any]) -> Any:
+    key = repr(sorted(changes.items(), key=lambda kv: kv[0]))
+    if key not in cache:
+        cache[key] = result.regen(**changes) if changes else result
+    return cache[key]
+
+
+def _period(result: Any, period: Any) -> Any:
+    return result.periods[-1] if period is None else period
+
+
 @dataclass
 class MCResult(StatResult):
     draws: int = 0
-    weights: dict[str, np.ndarray] = field(default_factory=dict)
+    weights: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
-def monte_carlo(result: Any, year: int | None = None, n: int = 1000, seed: int = 0, weights: str = "dirichlet",
-                alpha: float = 50.0, spread: float = 0.25, normalisations: tuple[str, ...] | None = None,
-                aggregations: tuple[str, ...] | None = None, imputations: tuple[str, ...] | None = None,
+def monte_carlo(result: Any, period: Any = None, n: int = 1000, seed: int = 0, weights: str = "dirichlet",
+                alpha: float = 50.0, spread: float = 0.25, normalisations: tuple[Any, ...] | None = None,
+                aggregations: tuple[Any, ...] | None = None, imputations: tuple[Any, ...] | None = None,
                 drop_one: bool = False, tiers: pd.Series | None = None, tier_fn: Any = None, chunk: int = 2000,
                 keep_scores: bool = False) -> MCResult:
-    """Monte Carlo rank intervals (module docstring). ``tier_fn(scores: Series) -> Series`` gives tiers."""
-    y = result.years[-1] if year is None else year
+    """Monte Carlo rank intervals (module docstring). Each draw picks one combination of the method
+    choices (each a ``regen`` of the build) and one weight draw. ``tier_fn(scores) -> tiers``."""
+    y = _period(result, period)
     rng = np.random.default_rng(seed)
-    o = result.options
-    norms = normalisations or (o.normalisation,)
-    aggs = aggregations or (o.aggregation,)
-    imps = imputations or (None,)
-    drops: tuple[str | None, ...] = (None,) + (tuple(result.framework.indicator_codes) if drop_one else ())
-    choices = list(itertools.product(norms, aggs, imps, drops))
+    drops: tuple[Any, ...] = (None,) + (tuple(result.framework.leaves) if drop_one else ())
+    choices = list(itertools.product(normalisations or (None,), aggregations or (None,), imputations or (None,), drops))
     pick = rng.integers(0, len(choices), size=n)
-    st0 = structure(result)
-    units = st0.units
+    ev0 = DrawEvaluator(result, y)
+    units = ev0.units
     nu = len(units)
-    nominal = result.index.xs(y, level="year").reindex(units)
+    nominal = result.index.xs(y, level="period").reindex(units)
     nominal_rank = pd.Series(ranks_of(nominal.to_numpy()[:, None])[:, 0], index=units)
     C = np.zeros((nu, nu), dtype=np.int64)
     keep = np.zeros(nu)
-    kept_IW, kept_PW, kept_S = [], [], []
+    codes = [c for nd in ev0.nodes for c in ev0.children[nd]]
+    Wkept = np.full((n, len(codes)), np.nan) if n <= 20000 else None
+    S_all = np.empty((nu, n)) if keep_scores else None
     nominal_tiers = tiers.reindex(units) if tiers is not None else None
+    cache: dict[Any, Any] = {}
+    paths = set()
     for ci, (nm, ag, im, dr) in enumerate(choices):
         idx = np.flatnonzero(pick == ci)
         if len(idx) == 0:
             continue
-        st = structure(result, dr)
-        Z = _normalised(result, y, nm, im, dr).reindex(units)[st.indicators].to_numpy(float)
+        changes: dict[str, Any] = {}
+        if nm is not None:
+            changes["normalisation"] = nm
+        if ag is not None:
+            changes["aggregation"] = ag
+        if im is not None:
+            changes["impute"] = im
+        if dr is not None:
+            changes["drop"] = [*result.options.get("drop", []), dr]
+        r = _variant(result, changes, cache)
+        ev = DrawEvaluator(r, y)
+        pos = [codes.index(c) for nd in ev.nodes for c in ev.children[nd]]
         for start in range(0, len(idx), chunk):
-            m = len(idx[start:start + chunk])
-            IW, PW = draw_weights(st, m, rng, weights, alpha, spread)
-            S = aggregate_draws(Z, st, IW, PW, ag)
+            ids = idx[start:start + chunk]
+            W = ev.draw(len(ids), rng, weights, alpha, spread)
+            if ev.supported:
+                S = ev.evaluate(W)
+                paths.add("vectorised")
+            else:
+                S = np.column_stack([r.regen(node_weights=node_weights(ev, W, j)).index.xs(y, level="period").reindex(ev.units).to_numpy()
+                                     for j in range(len(ids))])
+                paths.add("regen per draw")
+            S = pd.DataFrame(S, index=ev.units).reindex(units).to_numpy()
             R = ranks_of(S)
             C += np.bincount((np.arange(nu)[:, None] * nu + (R - 1)).ravel(), minlength=nu * nu).reshape(nu, nu)
             if nominal_tiers is not None and tier_fn is not None:
-                for j in range(m):
+                for j in range(len(ids)):
                     t = tier_fn(pd.Series(S[:, j], index=units))
                     keep += (t.to_numpy() == nominal_tiers.to_numpy())
-            if n <= 20000:
-                full = np.zeros((m, len(st0.indicators)))
-                pos = [st0.indicators.index(c) for c in st.indicators]
-                full[:, pos] = IW
-                kept_IW.append(full)
-                pfull = np.zeros((m, len(st0.pillars)))
-                pfull[:, [st0.pillars.index(p) for p in st.pillars]] = PW
-                kept_PW.append(pfull)
-            if keep_scores:
-                kept_S.append((idx[start:start + m], S))
+            if Wkept is not None:
+                Wkept[np.ix_(ids, pos)] = np.hstack([W[nd] / W[nd].sum(axis=1, keepdims=True) for nd in ev.nodes])
+            if S_all is not None:
+                S_all[:, ids] = S
     q = _quantiles_from_counts(C, (0.05, 0.5, 0.95))
     table = pd.DataFrame({"nominal": nominal_rank, "median": q[:, 1], "q05": q[:, 0], "q95": q[:, 2]}, index=units)
     table["width"] = table["q95"] - table["q05"]
@@ -203,57 +213,67 @@ def monte_carlo(result: Any, year: int | None = None, n: int = 1000, seed: int =
     width = float(table["width"].mean())
     sentence = (f"{n} Monte Carlo draws ({weights} weights" + (f", {len(choices)} method combination(s)" if len(choices) > 1 else "")
                 + f", seed {seed}): mean 5–95 % rank interval width {width:.1f} places; widest: {table['width'].idxmax()} ({int(table['width'].max())})")
-    res = MCResult(table, sentence, {"mean_interval_width": width, "n": n}, {"counts": C, "choices": choices, "pick": pick}, n,
-                   {"indicator": np.vstack(kept_IW) if kept_IW else np.empty((0, 0)), "pillar": np.vstack(kept_PW) if kept_PW else np.empty((0, 0))})
-    if keep_scores:
-        S_all = np.empty((nu, n))
-        for ids, S in kept_S:
-            S_all[:, ids] = S
-        res.extra["scores"] = S_all
-    return res
+    extra: dict[str, Any] = {"counts": C, "choices": choices, "pick": pick, "path": sorted(paths), "period": y}
+    if S_all is not None:
+        extra["scores"] = S_all
+    W_df = pd.DataFrame(Wkept, columns=codes) if Wkept is not None else pd.DataFrame()
+    return MCResult(table, sentence, {"mean_interval_width": width, "n": n}, extra, n, W_df)
 
 
-def sobol(result: Any, year: int | None = None, n: int = 256, seed: int = 0, spread: float = 0.5,
-          normalisations: tuple[str, ...] = NORMALISATIONS, aggregations: tuple[str, ...] = ("arithmetic", "geometric"),
+def sobol(result: Any, period: Any = None, n: int = 256, seed: int = 0, spread: float = 0.5,
+          normalisations: tuple[Any, ...] | None = None, aggregations: tuple[Any, ...] | None = None,
           num_resamples: int = 200, per_unit: bool = True) -> StatResult:
-    """Sobol indices of the pillar weights (each w_p·U(1 − spread, 1 + spread)) and of the choice of
-    normalisation and aggregation, for the mean absolute rank shift and (``per_unit``) each unit's rank."""
+    """Sobol indices of the top-level weights (each w·U(1 − spread, 1 + spread), renormalised) and of
+    the choice of normalisation and aggregation, for the mean absolute rank shift and (``per_unit``)
+    each unit's rank. Defaults: the build's own methods (``None``) and the usual alternatives."""
     from SALib.analyze import sobol as sobol_analyze
     from SALib.sample import sobol as sobol_sample
 
-    y = result.years[-1] if year is None else year
-    st = structure(result)
-    names = [f"w_{p}" for p in st.pillars] + ["normalisation", "aggregation"]
-    bounds = [[1 - spread, 1 + spread]] * len(st.pillars) + [[0, len(normalisations)], [0, len(aggregations)]]
+    y = _period(result, period)
+    own = next(iter(result.steps["normalise"].values())).name
+    norms = normalisations or (None, *[m for m in ("minmax", "rank", "zscore_minmax") if m != own])  # None: the build's own
+    own_agg = result.steps["aggregate"][result.framework.index_code].name
+    aggs = aggregations or (None, "arithmetic" if own_agg != "arithmetic" else {"method": "geometric", "zeros": "shift"})
+    fw = result.framework
+    top = fw.index_code
+    kids = fw.children(top)
+    names = [f"w_{p}" for p in kids] + ["normalisation", "aggregation"]
+    bounds = [[1 - spread, 1 + spread]] * len(kids) + [[0, len(norms)], [0, len(aggs)]]
     problem = {"num_vars": len(names), "names": names, "bounds": bounds}
     X = sobol_sample.sample(problem, n, calc_second_order=False, seed=seed)
-    units = st.units
-    nominal_rank = ranks_of(result.index.xs(y, level="year").reindex(units).to_numpy()[:, None])[:, 0]
-    Zs = {m: _normalised(result, y, m, None, None).reindex(units)[st.indicators].to_numpy(float) for m in normalisations}
+    ev0 = DrawEvaluator(result, y)
+    units = ev0.units
+    nominal_rank = ranks_of(result.index.xs(y, level="period").reindex(units).to_numpy()[:, None])[:, 0]
     R = np.empty((len(units), len(X)), dtype=np.int64)
-    ni = np.minimum(X[:, -2].astype(int), len(normalisations) - 1)
-    ai = np.minimum(X[:, -1].astype(int), len(aggregations) - 1)
-    IW = np.tile(st.iw, (len(X), 1))
-    PW = st.pw * X[:, : len(st.pillars)]
-    PW = PW / PW.sum(axis=1, keepdims=True)
-    for a, b in itertools.product(range(len(normalisations)), range(len(aggregations))):
+    ni = np.minimum(X[:, -2].astype(int), len(norms) - 1)
+    ai = np.minimum(X[:, -1].astype(int), len(aggs) - 1)
+    cache: dict[Any, Any] = {}
+    for a, b in itertools.product(range(len(norms)), range(len(aggs))):
         sel = np.flatnonzero((ni == a) & (ai == b))
-        if len(sel):
-            S = aggregate_draws(Zs[normalisations[a]], st, IW[sel], PW[sel], aggregations[b])
-            R[:, sel] = ranks_of(S)
+        if not len(sel):
+            continue
+        r = _variant(result, {k: v for k, v in (("normalisation", norms[a]), ("aggregation", aggs[b])) if v is not None}, cache)
+        ev = DrawEvaluator(r, y)
+        W = {nd: np.tile(ev.nominal[nd], (len(sel), 1)) for nd in ev.nodes}
+        W[top] = ev.nominal[top] * X[sel, : len(kids)]
+        if ev.supported:
+            S = ev.evaluate(W)
+        else:
+            S = np.column_stack([r.regen(node_weights=node_weights(ev, W, j)).index.xs(y, level="period").reindex(ev.units).to_numpy()
+                                 for j in range(len(sel))])
+        R[:, sel] = ranks_of(pd.DataFrame(S, index=ev.units).reindex(units).to_numpy())
     shift = np.abs(R - nominal_rank[:, None]).mean(axis=0)
     Si = sobol_analyze.analyze(problem, shift, calc_second_order=False, num_resamples=num_resamples, seed=seed)
     table = pd.DataFrame({"S1": Si["S1"], "S1_conf": Si["S1_conf"], "ST": Si["ST"], "ST_conf": Si["ST_conf"]}, index=names)
     table["ST_low"] = table["ST"] - table["ST_conf"]
     table["ST_high"] = table["ST"] + table["ST_conf"]
-    extra: dict[str, Any] = {"problem": problem, "samples": len(X)}
+    extra: dict[str, Any] = {"problem": problem, "samples": len(X), "normalisations": norms, "aggregations": aggs}
     if per_unit:
         Yu = R.T.astype(float)
         s1, st_ = saltelli_indices(Yu, len(names))
         extra["per_unit_S1"] = pd.DataFrame(s1, index=units, columns=names)
         extra["per_unit_ST"] = pd.DataFrame(st_, index=units, columns=names)
-        # bootstrap over the N base samples (SALib's resampling), vectorised over units
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(seed)  # bootstrap over the N base samples (SALib's resampling), vectorised over units
         blocks = Yu.reshape(n, len(names) + 2, -1)
         boots = []
         for _ in range(min(num_resamples, 100)):
@@ -261,9 +281,9 @@ def sobol(result: Any, year: int | None = None, n: int = 256, seed: int = 0, spr
             boots.append(saltelli_indices(blocks[idx].reshape(-1, Yu.shape[1]), len(names))[1])
         half = 0.5 * (np.percentile(boots, 97.5, axis=0) - np.percentile(boots, 2.5, axis=0))
         extra["per_unit_ST_conf"] = pd.DataFrame(half, index=units, columns=names)
-    top = table["ST"].idxmax()
-    sentence = f"Sobol (N = {n}, {len(X)} model runs): the largest total-order index is {top}, S_T = {table.loc[top, 'ST']:.2f} ± {table.loc[top, 'ST_conf']:.2f}"
-    return StatResult(table, sentence, {"top": top, "ST_top": float(table.loc[top, "ST"])}, extra)
+    topi = table["ST"].idxmax()
+    sentence = f"Sobol (N = {n}, {len(X)} model runs): the largest total-order index is {topi}, S_T = {table.loc[topi, 'ST']:.2f} ± {table.loc[topi, 'ST_conf']:.2f}"
+    return StatResult(table, sentence, {"top": topi, "ST_top": float(table.loc[topi, "ST"])}, extra)
 
 
 def saltelli_indices(Y: np.ndarray, d: int) -> tuple[np.ndarray, np.ndarray]:
@@ -286,31 +306,20 @@ def saltelli_indices(Y: np.ndarray, d: int) -> tuple[np.ndarray, np.ndarray]:
     return S1, ST
 
 
-def leave_one_out(result: Any, year: int | None = None, level: str = "indicator") -> StatResult:
-    """Rank shifts when each indicator (or pillar) is left out, weights renormalised."""
-    y = result.years[-1] if year is None else year
-    st = structure(result)
-    Z = result.normalised.xs(y, level="year").reindex(st.units)[st.indicators].to_numpy(float)
-    base = ranks_of(aggregate_draws(Z, st, st.iw[None, :], st.pw[None, :], result.options.aggregation))[:, 0]
+def leave_one_out(result: Any, period: Any = None, level: str = "indicator") -> StatResult:
+    """Rank shifts when each indicator (``level="indicator"``) or each node just below the index
+    (``"pillar"``) is left out: a ``regen(drop=[…])`` each, so weights renormalise as the recipe says."""
+    y = _period(result, period)
+    units = result.index.xs(y, level="period").index
+    base = pd.Series(ranks_of(result.index.xs(y, level="period").to_numpy()[:, None])[:, 0], index=units)
+    items = result.framework.leaves if level == "indicator" else result.top_nodes
     rows, per_unit = [], {}
-    items = st.indicators if level == "indicator" else st.pillars
-    for k, item in enumerate(items):
-        IW, PW = st.iw[None, :].copy(), st.pw[None, :].copy()
-        if level == "indicator":
-            IW[0, k] = 0.0
-            g = next(g for g in st.groups if k in g)
-            if IW[0, g].sum() == 0:
-                PW[0, st.groups.index(g)] = 0.0
-        else:
-            PW[0, k] = 0.0
-        PW = PW / PW.sum()
-        with np.errstate(invalid="ignore"):
-            S = aggregate_draws(Z, st, IW, PW, result.options.aggregation)
-        S = np.nan_to_num(S, nan=0.0)
-        r = ranks_of(S)[:, 0]
-        d = r - base
+    for item in items:
+        r = result.regen(drop=[*result.options.get("drop", []), item])
+        s = r.index.xs(y, level="period").reindex(units)
+        d = pd.Series(ranks_of(s.fillna(-np.inf).to_numpy()[:, None])[:, 0], index=units) - base
         per_unit[item] = d
-        rows.append({"dropped": item, "mean_abs_rank_shift": float(np.abs(d).mean()), "max_abs_rank_shift": int(np.abs(d).max())})
+        rows.append({"dropped": item, "mean_abs_rank_shift": float(d.abs().mean()), "max_abs_rank_shift": int(d.abs().max())})
     t = pd.DataFrame(rows).set_index("dropped").sort_values("mean_abs_rank_shift", ascending=False)
     s = f"leave one {level} out: largest mean |rank shift| {t['mean_abs_rank_shift'].iat[0]:.2f} places when {t.index[0]} is dropped"
-    return StatResult(t, s, {"top": t.index[0]}, {"per_unit": pd.DataFrame(per_unit, index=st.units)})
+    return StatResult(t, s, {"top": t.index[0]}, {"per_unit": pd.DataFrame(per_unit, index=units)})

@@ -13,16 +13,23 @@ Conventions (Python libraries disagree on these, so they are stated):
   of the z-scored data (unit-norm eigenvector of the correlation matrix), ``w_j = a_j²`` (Σ = 1).
 * **AHP** (Saaty): principal right eigenvector of the pairwise matrix; ``CI = (λmax − n)/(n − 1)``,
   ``CR = CI / RI(n)`` with Saaty's random indices; CR > 0.1 is reported as inconsistent.
-* **implied weights**: the non-negative weights summing to 1 that best reproduce published totals
-  from published sub-scores (least squares) — see :func:`implied_weights`.
+* **implied weights**: the non-negative weights summing to 1 that best reproduce a published total
+  from its published components (constrained least squares), with a bootstrap or rounding-jitter
+  stability check — see :func:`implied_weights`.
+
+The weighting steps of the pipeline (``framework``, ``equal``, ``entropy``, ``critic``, ``pca``)
+are registered here; entropy and CRITIC are computed on the children min-max scaled to [0, 1].
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from dgkit.pipeline.steps import Step, register
 
 # Saaty's random consistency index, n = 1..10
 RANDOM_INDEX = {1: 0.0, 2: 0.0, 3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41, 9: 1.45, 10: 1.49}
@@ -114,55 +121,144 @@ def ahp(matrix: pd.DataFrame | np.ndarray, labels: list[str] | None = None) -> A
 
 @dataclass
 class ImpliedWeights:
-    """Result of :func:`implied_weights`: weights, fitted totals and residuals."""
+    """Result of :func:`implied_weights`: weights, fitted totals, residuals and a stability check."""
 
     weights: pd.Series
     fitted: pd.Series
     residuals: pd.Series
     rmse: float
     max_abs_residual: float
+    stability: pd.DataFrame
+    method: str = "bootstrap"
 
     def summary(self) -> str:
-        w = ", ".join(f"{k} {v:.4f}" for k, v in self.weights.items())
-        return (f"Implied weights (NNLS, Σw = 1): {w}\n"
-                f"fit: RMSE {self.rmse:.4f}, max |residual| {self.max_abs_residual:.4f} over {len(self.residuals)} units")
+        st = self.stability
+        rows = "\n".join(f"  {k:<12} {v:.4f}   [{st.loc[k, 'q05']:.4f}, {st.loc[k, 'q95']:.4f}]  sd {st.loc[k, 'sd']:.4f}"
+                         for k, v in self.weights.items())
+        return (f"Implied weights (NNLS, w ≥ 0, Σw = 1) from {len(self.residuals)} units; 5–95 % by {self.method}:\n{rows}\n"
+                f"fit: RMSE {self.rmse:.4g}, max |residual| {self.max_abs_residual:.4g}")
+
+    def _repr_html_(self) -> str:  # pragma: no cover - notebooks
+        return "<pre>" + self.summary() + "</pre>"
 
 
-def implied_weights(sub_scores: pd.DataFrame, totals: pd.Series, penalty: float = 1e4) -> ImpliedWeights:
-    """Recover the weights a publisher must have used: min ‖S w − t‖² s.t. w ≥ 0, Σw = 1.
-
-    Solved by non-negative least squares (scipy.optimize.nnls) with the sum-to-one constraint
-    appended as a heavily weighted row. With k sub-scores the problem needs ≥ k units to be
-    determined; with rounded published numbers the residuals show the rounding.
-    """
+def _nnls_simplex(S: np.ndarray, t: np.ndarray, penalty: float) -> np.ndarray:
     from scipy.optimize import nnls
 
-    S = sub_scores.loc[totals.index].to_numpy(float)
-    t = totals.to_numpy(float)
     A = np.vstack([S, penalty * np.ones(S.shape[1])])
-    b = np.append(t, penalty)
-    w, _ = nnls(A, b)
-    w = w / w.sum()
-    fitted = pd.Series(S @ w, index=totals.index, name="fitted")
-    res = (totals - fitted).rename("residual")
-    return ImpliedWeights(pd.Series(w, index=sub_scores.columns, name="weight"), fitted, res,
-                          float(np.sqrt((res**2).mean())), float(res.abs().max()))
+    w, _ = nnls(A, np.append(t, penalty))
+    return w / w.sum() if w.sum() > 0 else np.full(S.shape[1], np.nan)
 
 
-def compute(method: str, Z: pd.DataFrame | None = None, framework_weights: pd.Series | None = None) -> pd.Series:
-    """Weights by name: framework, equal, entropy, critic, pca (data-driven ones need Z)."""
-    if method == "framework":
-        assert framework_weights is not None
-        return framework_weights
-    if Z is None:
-        raise ValueError(f"{method} weights need data")
-    if method == "equal":
-        return equal(list(Z.columns))
-    mm = (Z - Z.min()) / (Z.max() - Z.min()).replace(0, np.nan)
-    if method == "entropy":
-        return entropy(mm.fillna(0))
-    if method == "critic":
-        return critic(mm.fillna(0))
-    if method == "pca":
-        return pca(Z)
-    raise ValueError(f"unknown weighting {method!r}; expected framework, equal, entropy, critic, pca (or ahp via weights.ahp)")
+def implied_weights(components: pd.DataFrame, total: pd.Series, stability: str = "bootstrap", n: int = 200,
+                    decimals: int | None = None, seed: int = 0, penalty: float = 1e4) -> ImpliedWeights:
+    """Recover the weights of a published total from its published components:
+    min ‖C w − t‖² subject to w ≥ 0, Σw = 1 (constrained least squares).
+
+    Solved by non-negative least squares (scipy.optimize.nnls) with the sum-to-one constraint
+    appended as a heavily weighted row. Needs at least as many complete units as components.
+    Stability: ``"bootstrap"`` refits on ``n`` resamples of the units; ``"jitter"`` refits after
+    adding uniform noise of ± half the last printed digit (``decimals``, guessed from the data
+    when None) to components and totals — the rounding of the publication. ``.stability`` gives
+    each weight's SD and 5–95 % range over the refits.
+    """
+    if stability not in ("bootstrap", "jitter"):
+        raise ValueError(f"stability must be 'bootstrap' or 'jitter', got {stability!r}")
+    both = components.join(total.rename("__total__"), how="inner").dropna()
+    if len(both) < components.shape[1]:
+        raise ValueError(f"implied weights of {components.shape[1]} components need at least {components.shape[1]} complete units, got {len(both)}")
+    S, t = both[components.columns].to_numpy(float), both["__total__"].to_numpy(float)
+    w = _nnls_simplex(S, t, penalty)
+    fitted = pd.Series(S @ w, index=both.index, name="fitted")
+    res = (both["__total__"] - fitted).rename("residual")
+    rng = np.random.default_rng(seed)
+    if stability == "jitter" and decimals is None:
+        vals = np.r_[S.ravel(), t]
+        decimals = next((d for d in range(7) if np.allclose(vals, np.round(vals, d), atol=1e-9)), 6)
+    draws = []
+    for _ in range(n):
+        if stability == "bootstrap":
+            i = rng.integers(0, len(S), len(S))
+            draws.append(_nnls_simplex(S[i], t[i], penalty))
+        else:
+            h = 0.5 * 10.0 ** -decimals
+            draws.append(_nnls_simplex(S + rng.uniform(-h, h, S.shape), t + rng.uniform(-h, h, t.shape), penalty))
+    D = np.array(draws)
+    st = pd.DataFrame({"sd": D.std(axis=0, ddof=1), "q05": np.nanpercentile(D, 5, axis=0), "q95": np.nanpercentile(D, 95, axis=0)},
+                      index=components.columns)
+    return ImpliedWeights(pd.Series(w, index=components.columns, name="weight"), fitted, res,
+                          float(np.sqrt((res**2).mean())), float(res.abs().max()), st, stability)
+
+
+def _scaled(Z: pd.DataFrame) -> pd.DataFrame:
+    """Min-max to [0, 1] per column; a constant column is 0 (it carries no information)."""
+    return ((Z - Z.min()) / (Z.max() - Z.min()).replace(0, np.nan)).fillna(0)
+
+
+class Weighter(Step):
+    """A weighting step: ``fit(Z, nominal=…)`` on the children of one node; ``transform`` returns the weights."""
+
+    kind = "weight"
+
+    def transform(self, Z: Any = None, **_: Any) -> pd.Series:
+        return self.fitted_["weights"]
+
+    @property
+    def weights_(self) -> pd.Series:
+        return self.fitted_["weights"]
+
+
+@register("weight")
+class FrameworkWeights(Weighter):
+    """The framework's weights (equal where the framework publishes none)."""
+
+    name = "framework"
+
+    def fit(self, Z: pd.DataFrame, nominal: pd.Series | None = None, **_: Any) -> Step:
+        w = pd.Series(1.0, index=Z.columns) if nominal is None else pd.Series(nominal, dtype=float).reindex(Z.columns)
+        self.fitted_ = {"weights": (w / w.sum()).rename("weight")}
+        return self
+
+
+@register("weight")
+class EqualWeights(Weighter):
+    """1/k for each of k children."""
+
+    name = "equal"
+
+    def fit(self, Z: pd.DataFrame, **_: Any) -> Step:
+        self.fitted_ = {"weights": equal(list(Z.columns))}
+        return self
+
+
+@register("weight")
+class EntropyWeights(Weighter):
+    """Entropy weights on the min-max scaled children (module docstring)."""
+
+    name = "entropy"
+
+    def fit(self, Z: pd.DataFrame, **_: Any) -> Step:
+        self.fitted_ = {"weights": entropy(_scaled(Z))}
+        return self
+
+
+@register("weight")
+class CriticWeights(Weighter):
+    """CRITIC weights on the min-max scaled children (module docstring)."""
+
+    name = "critic"
+
+    def fit(self, Z: pd.DataFrame, **_: Any) -> Step:
+        self.fitted_ = {"weights": critic(_scaled(Z))}
+        return self
+
+
+@register("weight")
+class PCAWeights(Weighter):
+    """Squared loadings of the first principal component (module docstring)."""
+
+    name = "pca"
+
+    def fit(self, Z: pd.DataFrame, **_: Any) -> Step:
+        self.fitted_ = {"weights": pca(Z)}
+        return self

@@ -387,7 +387,7 @@ def test_no_code_branches_on_a_dataset_name():
 
 def test_framework_indicators_match_a_dataset_by_code_or_by_name(tmp_path):
     from dgkit.framework import load_framework
-    from dgkit.index import build_index
+    from dgkit.pipeline.build import build
 
     fw = load_framework("ccid_2020")
     demo = open_dataset("demo_panel")
@@ -396,8 +396,8 @@ def test_framework_indicators_match_a_dataset_by_code_or_by_name(tmp_path):
     by_name.to_csv(tmp_path / "named.csv", index=False)
     y = _yaml(tmp_path, "name: named\nfile: named.csv\nunits: {level: province, column: unit_id}\nperiod: period\nsynthetic: true\n")
     named = open_dataset(y)
-    a = build_index(named, fw)
-    b = build_index(demo.values.xs(2021, level="period", drop_level=False).rename_axis(["unit_id", "year"]), fw)
+    a = build(named, fw)
+    b = build(demo.values.xs(2021, level="period", drop_level=False), fw)
     assert np.allclose(a.index.to_numpy(), b.index.to_numpy())
     assert any("matched to indicators by name" in e for e in a.log)
     assert any("extra_measure" in e and "not used" in e for e in a.log)

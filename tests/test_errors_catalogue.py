@@ -99,12 +99,28 @@ def _ccid_row(values):
 
 
 def _build_zero_mean(tmp):
-    from dgkit.index import build_index
+    from dgkit.pipeline.build import build
 
     fw = {"name": "t", "pillars": [{"code": "P", "name": "P", "weight": 1}], "indicators": [{"code": "x", "name": "x", "parent": "P", "type": "count"}]}
     from dgkit.framework import load_framework
 
-    build_index(pd.DataFrame({"unit_id": ["440000", "330000"], "year": [2020, 2020], "x": [0.0, 0.0]}), load_framework(fw))
+    build(pd.DataFrame({"unit_id": ["440000", "330000"], "year": [2020, 2020], "x": [0.0, 0.0]}), load_framework(fw))
+
+
+def _build_with(**options):
+    def run(tmp):
+        from dgkit import data
+        from dgkit.pipeline.build import build
+
+        build(data.demo_panel(), "ccid_2020", **options)
+    return run
+
+
+def _build_guomai(tmp):
+    from dgkit.pipeline.build import build
+
+    pillars = ["OVR", "CAP", "FND", "SEC", "OUT"]
+    build(pd.DataFrame({"unit_id": ["440000", "330000"], **{p: [1.0, 2.0] for p in pillars}}), "guomai_2023")
 
 
 def _minmax_constant(tmp):
@@ -198,7 +214,20 @@ CASES = [
     ("F08", "framework", "an unknown framework name", lambda tmp: __import__("dgkit.framework", fromlist=["x"]).load_framework("ccid2020"), E.FrameworkError, ["no framework 'ccid2020'", "ccid_2020"]),
     ("F09", "framework", "an AHP matrix that is not reciprocal", _ahp_not_reciprocal, ValueError, ["reciprocal"]),
     ("F10", "framework", "a direction of 0 passed to a normalisation", _bad_direction_normalise, E.NormalisationError, ["direction of x is 0"]),
-    ("F11", "framework", "an unknown normalisation method", _unknown_normalisation, E.NormalisationError, ["unknown normalisation 'min_max'", "minmax"]),
+    ("F11", "framework", "an unknown normalisation method", _unknown_normalisation, E.StepError, ["unknown normalise method 'min_max'", "closest valid: minmax"]),
+    ("B01", "build", "an unknown build option", _build_with(base_year=2019), E.StepError, ["no option 'base_year'", "closest valid: base_period"]),
+    ("B02", "build", "a misspelt base (baseyear)", _build_with(base="baseyear"), E.StepError, ["base='baseyear' is not valid", "base_period"]),
+    ("B03", "build", "an unknown option of a step", _build_with(normalisation={"method": "minmax", "high": 1}), E.StepError,
+     ["normalise 'minmax' has no option 'high'", "closest valid: hi"]),
+    ("B04", "build", "an option value outside the allowed ones", _build_with(aggregation={"method": "geometric", "zeros": "drop"}), E.StepError,
+     ["zeros='drop' is not valid", "'error' | 'shift'"]),
+    ("B05", "build", "a level the framework does not have", _build_with(aggregation={4: "geometric"}), E.StepError,
+     ["level 4 is not a level", "levels 2–3"]),
+    ("B06", "build", "a framework that does not publish its method", _build_guomai, E.StepError, ["does not publish its normalisation", "choose one"]),
+    ("B07", "build", "dropping a code that is not in the framework", _build_with(drop=["INF99"]), E.FrameworkError, ["cannot drop 'INF99'", "closest valid: INF"]),
+    ("B08", "build", "distance to target without targets", _build_with(normalisation="target"), E.NormalisationError, ["needs 'target' for indicator(s) INF01", "(34 in all)", "set `target:` on each indicator"]),
+    ("P10", "params", "an unknown build option in index.options", _params("edition: x\nindex: {options: {treatment: winsorise}}\n"), E.ParamsError,
+     ["index.options.treatment", "unknown build option", "closest valid: treat"]),
     ("P01", "params", "an unknown key", _params("edition: x\nlanguage: zh\n"), E.ParamsError, ["unknown key 'language'", "closest valid: lang"]),
     ("P02", "params", "a value of the wrong type", _params("edition: x\nquick: maybe\n"), E.ParamsError, ["wrong type for 'quick'", "true/false"]),
     ("P03", "params", "an edition whose data file does not exist", _params("edition: x\nindex: {data: data/my_2024.csv}\n"), E.ParamsError, ["edition without data", "index.data"]),

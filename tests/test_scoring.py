@@ -12,7 +12,7 @@ from dgkit.audit import audit
 from dgkit.errors import FrameworkError, NormalisationError
 from dgkit.framework import load_framework
 from dgkit.impute import impute, treat_outliers
-from dgkit.index import build_index
+from dgkit.pipeline.build import build
 
 
 # ------------------------------------------------------------------ normalisation
@@ -61,12 +61,12 @@ def test_fixed_base_year_vs_per_year():
     panel = pd.DataFrame({"unit_id": ["a", "b", "a", "b"], "year": [2019, 2019, 2020, 2020], "x": [1.0, 3.0, 2.0, 6.0]})
     fw = load_framework({"name": "t", "pillars": [{"code": "P", "name": "P", "weight": 1}],
                          "indicators": [{"code": "x", "name": "x", "parent": "P", "type": "index"}]})
-    per = build_index(panel, fw)
-    fixed = build_index(panel, fw, base="base_year", base_year=2019)
+    per = build(panel, fw)
+    fixed = build(panel, fw, base="base_period", base_period=2019)
     # per-year base: each year's mean scores 80 → no growth visible
-    assert per.index.groupby(level="year").mean().tolist() == pytest.approx([80, 80])
+    assert per.index.groupby(level="period").mean().tolist() == pytest.approx([80, 80])
     # fixed base: 2020's doubling shows up
-    assert fixed.index.groupby(level="year").mean().tolist() == pytest.approx([80, 160])
+    assert fixed.index.groupby(level="period").mean().tolist() == pytest.approx([80, 160])
 
 
 # ------------------------------------------------------------------ weights
@@ -275,29 +275,28 @@ def test_outlier_treatment_winsorises_then_logs():
 
 
 # ------------------------------------------------------------------ end to end
-def test_ccid_demo_index_end_to_end_and_rebuild():
-    r = build_index(data.demo_panel())
-    assert r.synthetic and "SYNTHETIC" in r.summary()
-    assert r.years == [2019, 2020, 2021, 2022, 2023]
+def test_ccid_demo_index_end_to_end_and_regen():
+    r = build(data.demo_panel())
+    assert r.synthetic and "SYNTHETIC" in str(r.summary())
+    assert r.periods == [2019, 2020, 2021, 2022, 2023]
     assert r.index.notna().all() and r.pillars.shape == (155, 5)
     assert r.overall_weights.sum() == pytest.approx(1)
     # each unit's contributions add to its index when its data are complete
     complete = r.normalised.notna().all(axis=1)
     assert (r.contributions[complete].sum(axis=1) - r.index[complete]).abs().max() < 1e-9
     # a unit at the cohort mean of every indicator would score Σ w·(80 or 55.45)
-    mm = r.rebuild(normalisation="minmax")
+    mm = r.regen(normalisation="minmax")
     cmp = r.compare(mm, 2023)
-    assert cmp["rank_change"].abs().max() >= 1
-    assert mm.options.normalisation == "minmax" and r.options.normalisation == "ccid"
-    assert any("normalisation: minmax" in x for x in mm.log)
-    t = r.rebuild(impute="interpolate", treat=True)
+    assert cmp.table["rank_change"].abs().max() >= 1 and cmp.recipe_changes == {"normalisation": (None, "minmax")}
+    assert any("normalisation: minmax" in x for x in mm.log) and any("override: normalisation at level 1 is minmax" in x for x in mm.log)
+    t = r.regen(impute="interpolate", treat="winsorise")
     assert len(t.impute_log) == 79 and len(t.treat_log) > 0
     assert (t.treat_log["indicator"] == "INF02").any()  # the planted outlier is treated
     with pytest.raises(NormalisationError, match="540000/2019/SEC01"):  # zero counts score 0 under ln(1 + X/X̄)
-        r.rebuild(aggregation="geometric", impute="median")
-    geo = r.rebuild(aggregation="geometric", impute="median", zeros="shift")
+        r.regen(aggregation="geometric", impute="median")
+    geo = r.regen(aggregation={"method": "geometric", "zeros": "shift"}, impute="median")
     assert geo.contributions.isna().all().all() and any("shifted" in x for x in geo.log)
-    loo = r.rebuild(drop_indicators=["INF02"])
+    loo = r.regen(drop=["INF02"])
     assert "INF02" not in loo.normalised.columns
 
 

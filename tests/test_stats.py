@@ -6,7 +6,7 @@ import pytest
 from scipy import stats as ss
 
 from dgkit import data
-from dgkit.index import build_index
+from dgkit.pipeline.build import build
 from dgkit.stats import coherence, concordance, correlation, dispersion, progress, regions
 
 
@@ -192,7 +192,7 @@ def test_cronbach_alpha_hand_computation():
 
 
 def test_coherence_of_the_demo_index():
-    r = build_index(data.demo_panel())
+    r = build(data.demo_panel())
     c = coherence.coherence(r, 2023)
     assert len(c.table) == 34 and set(c.extra["pillars"]["pillar"]) == {"INF", "SEC", "SRV", "APP", "DAT"}
     assert c.extra["pillars"]["pc1_variance_share"].between(0, 1).all()

@@ -1,26 +1,40 @@
-"""Issue 7: Monte Carlo, Sobol and leave-one-out — known cases, determinism, vectorised = naive."""
+"""Uncertainty through the build's recipe: the fast path equals regen draw for draw; known cases."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from dgkit import data, tiers, uncertainty
+from dgkit.aggregate import Aggregator
 from dgkit.framework import load_framework
-from dgkit.index import build_index
+from dgkit.pipeline.build import build
+from dgkit.pipeline.steps import registry
 
 
 @pytest.fixture(scope="module")
 def demo():
     p = data.demo_panel()
-    return build_index(p[p["year"] == 2023], impute="median")
+    return build(p[p["year"] == 2023], impute="median")
 
 
-def test_zero_weight_noise_reproduces_the_nominal_ranks(demo):
-    mc = uncertainty.monte_carlo(demo, 2023, n=64, seed=3, weights="none", keep_scores=True)
+@pytest.fixture(scope="module")
+def demo_panel_base():
+    """The whole demo panel, CCID normalisation fitted once on 2019 (the case the old copy got wrong)."""
+    return build(data.demo_panel(), impute="interpolate", base="base_period", base_period=2019)
+
+
+def _nominal(r, y):
+    ev = uncertainty.DrawEvaluator(r, y)
+    return r.index.xs(y, level="period").reindex(ev.units).to_numpy()
+
+
+@pytest.mark.parametrize("fixture", ["demo", "demo_panel_base"])
+def test_zero_weight_noise_reproduces_the_built_index(fixture, request):
+    r = request.getfixturevalue(fixture)
+    mc = uncertainty.monte_carlo(r, 2023, n=16, seed=3, weights="none", keep_scores=True)
     t = mc.table
-    assert (t["q05"] == t["nominal"]).all() and (t["q95"] == t["nominal"]).all() and (t["median"] == t["nominal"]).all()
-    nominal = demo.index.xs(2023, level="year").reindex(uncertainty.structure(demo).units).to_numpy()
-    assert np.allclose(mc.extra["scores"], nominal[:, None])
+    assert (t["q05"] == t["nominal"]).all() and (t["q95"] == t["nominal"]).all()
+    assert np.abs(mc.extra["scores"] - _nominal(r, 2023)[:, None]).max() < 1e-9
 
 
 def test_intervals_contain_the_nominal_rank_and_are_seeded(demo):
@@ -34,31 +48,105 @@ def test_intervals_contain_the_nominal_rank_and_are_seeded(demo):
     assert a.facts["mean_interval_width"] > 0
 
 
-def test_vectorised_equals_naive_rebuild_draw_for_draw(demo):
-    n = 8
-    mc = uncertainty.monte_carlo(demo, 2023, n=n, seed=5, keep_scores=True)
-    fw = demo.framework
-    d = {"name": "x", "pillars": fw.pillars.to_dict("records"), "indicators": fw.indicators.to_dict("records")}
-    p = data.demo_panel()
-    p = p[p["year"] == 2023]
-    units = uncertainty.structure(demo).units
-    for k in range(n):
-        for j, ind in enumerate(d["indicators"]):
-            ind["weight"] = float(mc.weights["indicator"][k, j])
-        for j, pil in enumerate(d["pillars"]):
-            pil["weight"] = float(mc.weights["pillar"][k, j])
-        naive = build_index(p, load_framework(d, normalise_weights=True), impute="median").index.xs(2023, level="year").reindex(units)
-        assert np.allclose(naive.to_numpy(), mc.extra["scores"][:, k]), k
+def _regen_scores(r, mc, y, k):
+    units = uncertainty.DrawEvaluator(r, y).units
+    nw = mc.weights.iloc[k].dropna().to_dict()
+    return r.regen(node_weights=nw).index.xs(y, level="period").reindex(units).to_numpy()
 
 
-def test_method_choices_and_tier_retention(demo):
-    t0 = tiers.five_equal_parts(demo.index.xs(2023, level="year"), "count")
+# ------------------------------------------------------------------ the contract of the fast path
+def _tree_panel():
+    """A four-level tree (indicator → sub-pillar → pillar → index) with an indicator directly under a
+    pillar, a single-child node, missing values, and two periods (hand-made, seeded)."""
+    rng = np.random.default_rng(42)
+    units = [f"u{i:02d}" for i in range(25)]
+    rows = []
+    for y in (2021, 2022):
+        for u in units:
+            rows.append({"unit_id": u, "period": y, **{f"x{j}": float(rng.lognormal(1 + 0.1 * (y - 2021), 0.6)) for j in range(7)}})
+    X = pd.DataFrame(rows)
+    X.loc[[3, 30, 41], "x2"] = np.nan
+    X.loc[[7], "x5"] = np.nan
+    fw = load_framework({
+        "name": "tree",
+        "pillars": [{"code": "A", "name": "A", "weight": 0.6}, {"code": "B", "name": "B", "weight": 0.4},
+                    {"code": "A1", "name": "A1", "parent": "A", "weight": 0.7}, {"code": "A2", "name": "A2", "parent": "A", "weight": 0.3},
+                    {"code": "B1", "name": "B1", "parent": "B", "weight": 0.5}],
+        "indicators": [{"code": "x0", "name": "x0", "parent": "A1", "weight": 0.5}, {"code": "x1", "name": "x1", "parent": "A1", "weight": 0.5},
+                       {"code": "x2", "name": "x2", "parent": "A2"}, {"code": "x3", "name": "x3", "parent": "B1", "direction": -1},
+                       {"code": "x4", "name": "x4", "parent": "B1"}, {"code": "x5", "name": "x5", "parent": "B", "weight": 0.5},
+                       {"code": "x6", "name": "x6", "parent": "A1", "weight": 0.0}],
+    })
+    return X, fw
+
+
+AGGREGATIONS = [
+    "arithmetic", {"method": "geometric", "zeros": "shift"}, {"method": "generalised_mean", "p": 0.5, "zeros": "shift"},
+    {"method": "generalised_mean", "p": -1, "zeros": "shift"}, "sum", "topsis",
+]
+
+
+def test_every_registered_aggregation_is_in_the_contract():
+    names = {a if isinstance(a, str) else a["method"] for a in AGGREGATIONS} | {"none"}
+    assert names == set(registry("aggregate")), "add the new aggregation to AGGREGATIONS"
+
+
+@pytest.mark.parametrize("agg", AGGREGATIONS, ids=lambda a: a if isinstance(a, str) else "-".join(map(str, a.values())))
+@pytest.mark.parametrize("base", ["per_period", "base_period"])
+def test_fast_path_equals_regen_draw_for_draw(agg, base):
+    X, fw = _tree_panel()
+    norm = "minmax" if agg in ("sum", "topsis") else {"method": "minmax", "lo": 1, "hi": 100}
+    opts = {"base": base, "base_period": 2021} if base == "base_period" else {}
+    # per-level aggregation: `agg` at levels 2 and 3, arithmetic at the index; A2 (one child) passes through
+    r = build(X, fw, normalisation=norm, aggregation={2: agg, 3: agg, 4: "arithmetic"}, **opts)
+    mc = uncertainty.monte_carlo(r, 2022, n=6, seed=9, weights="dirichlet", alpha=5, keep_scores=True)
+    assert mc.extra["path"] == ["vectorised"]
+    for k in range(6):
+        assert np.allclose(_regen_scores(r, mc, 2022, k), mc.extra["scores"][:, k], rtol=1e-10, atol=1e-10), (agg, base, k)
+
+
+def test_single_child_node_passes_through():
+    X, fw = _tree_panel()
+    r = build(X, fw, normalisation="minmax", aggregation={2: "arithmetic", 3: "arithmetic", 4: "arithmetic"})
+    r1 = build(X, fw, normalisation="minmax", aggregation={2: "none", 3: "arithmetic", 4: "arithmetic"}, drop=["x0", "x1", "x6", "x3", "x4"])
+    # A2 has the single child x2 and B1 is gone: the 'none' step equals the child
+    assert np.allclose(r1.scores["A2"].to_numpy(), r.normalised["x2"].to_numpy(), equal_nan=True)
+
+
+def test_a_recipe_the_fast_path_cannot_follow_replays_with_regen():
+    X, fw = _tree_panel()
+    r = build(X, fw, normalisation={1: "minmax", 2: "zscore"})
+    mc = uncertainty.monte_carlo(r, 2022, n=3, seed=1, keep_scores=True)
+    assert mc.extra["path"] == ["regen per draw"]
+    for k in range(3):
+        assert np.allclose(_regen_scores(r, mc, 2022, k), mc.extra["scores"][:, k])
+
+
+def test_monte_carlo_with_method_choices_replays_each_choice(demo):
+    t0 = tiers.five_equal_parts(demo.index.xs(2023, level="period"), "count")
     mc = uncertainty.monte_carlo(demo, 2023, n=200, seed=2, normalisations=("ccid", "minmax", "rank"),
-                                 aggregations=("arithmetic", "geometric"), imputations=("median", "mean"), drop_one=True,
-                                 tiers=t0, tier_fn=lambda s: tiers.five_equal_parts(s, "count"))
+                                 aggregations=("arithmetic", {"method": "geometric", "zeros": "shift"}), imputations=("median", "mean"),
+                                 drop_one=True, tiers=t0, tier_fn=lambda s: tiers.five_equal_parts(s, "count"), keep_scores=True)
     assert len(mc.extra["choices"]) == 3 * 2 * 2 * 35
     assert mc.table["tier_kept_share"].between(0, 1).all()
     assert mc.facts["mean_interval_width"] > uncertainty.monte_carlo(demo, 2023, n=200, seed=2).facts["mean_interval_width"]
+    # draw for draw: the first draws replayed by hand from their choice and weights
+    units = uncertainty.DrawEvaluator(demo, 2023).units
+    for k in range(3):
+        nm, ag, im, dr = mc.extra["choices"][mc.extra["pick"][k]]
+        ch = {"normalisation": nm, "aggregation": ag, "impute": im, **({"drop": [dr]} if dr else {})}
+        s = demo.regen(**ch, node_weights=mc.weights.iloc[k].dropna().to_dict()).index.xs(2023, level="period").reindex(units)
+        assert np.allclose(s.to_numpy(), mc.extra["scores"][:, k]), k
+
+
+def test_dirichlet_draws_have_the_documented_moments():
+    # documented: Dirichlet(α·K·w): mean w, Var(w_j) = w_j(1 − w_j)/(α·K + 1)
+    w = np.array([0.5, 0.3, 0.2])
+    alpha = 10.0
+    D = uncertainty.draw_group(w, 200_000, np.random.default_rng(0), "dirichlet", alpha)
+    assert np.allclose(D.mean(axis=0), w, atol=2e-3)
+    assert np.allclose(D.var(axis=0), w * (1 - w) / (alpha * 3 + 1), rtol=0.03)
+    assert "Dirichlet(α·K·w)" in uncertainty.__doc__ and "w_j(1 − w_j)/(α·K + 1)" in uncertainty.__doc__
 
 
 def test_sobol_total_index_of_a_dominant_input_is_near_one():
@@ -69,8 +157,8 @@ def test_sobol_total_index_of_a_dominant_input_is_near_one():
     fw = load_framework({"name": "one", "pillars": [{"code": "P", "name": "P", "weight": 1}],
                          "indicators": [{"code": "a", "name": "a", "parent": "P", "type": "count"},
                                         {"code": "b", "name": "b", "parent": "P", "type": "index"}]})
-    res = build_index(X, fw, year=2020)
-    so = uncertainty.sobol(res, 2020, n=256, seed=1, normalisations=("ccid", "minmax", "rank", "zscore_minmax"), aggregations=("arithmetic",))
+    res = build(X, fw)
+    so = uncertainty.sobol(res, n=256, seed=1, normalisations=("ccid", "minmax", "rank", "zscore_minmax"), aggregations=("arithmetic",))
     st = so.table["ST"]
     assert st["normalisation"] > 0.9 and st["w_P"] < 0.05 and st["aggregation"] < 0.05
     assert so.extra["per_unit_ST"].shape == (30, 3)
@@ -89,25 +177,36 @@ def test_saltelli_estimator_matches_salib():
     assert st[0, 0] > 0.8
 
 
-def test_leave_one_out_equals_rebuild_without_the_item(demo):
+def test_leave_one_out_against_a_hand_rebuild(demo):
     loo = uncertainty.leave_one_out(demo, 2023, level="indicator")
-    dropped = demo.rebuild(drop_indicators=["INF02"])
     r_fast = loo.extra["per_unit"]["INF02"]
-    base = uncertainty.ranks_of(demo.index.xs(2023, level="year").reindex(r_fast.index).to_numpy()[:, None])[:, 0]
-    slow = uncertainty.ranks_of(dropped.index.xs(2023, level="year").reindex(r_fast.index).to_numpy()[:, None])[:, 0]
-    assert np.array_equal(base + r_fast.to_numpy(), slow)
+    # by hand: INF without INF02 is the mean of the other seven normalised INF indicators
+    Z = demo.normalised.xs(2023, level="period")
+    inf = Z[[f"INF0{i}" for i in (1, 3, 4, 5, 6, 7, 8)]].mean(axis=1)
+    P = demo.pillars.xs(2023, level="period").assign(INF=inf)
+    s = (P * demo.pillar_weights).sum(axis=1)
+    by_hand = s.rank(ascending=False, method="first").astype(int) - demo.index.xs(2023, level="period").rank(ascending=False, method="first").astype(int)
+    assert (r_fast.reindex(by_hand.index) == by_hand).all()
     lop = uncertainty.leave_one_out(demo, 2023, level="pillar")
     assert set(lop.table.index) == {"INF", "SEC", "SRV", "APP", "DAT"}
 
 
 def test_compare_two_builds_side_by_side(demo):
-    other = demo.rebuild(normalisation="rank")
+    other = demo.regen(normalisation="rank")
     c = demo.compare(other, 2023)
-    assert list(c.columns) == ["index_a", "index_b", "rank_a", "rank_b", "rank_change"]
-    assert (c["rank_change"] == c["rank_b"] - c["rank_a"]).all()
+    assert list(c.table.columns) == ["index_a", "index_b", "rank_a", "rank_b", "rank_change"]
+    assert (c.table["rank_change"] == c.table["rank_b"] - c.table["rank_a"]).all()
+    assert c.recipe_changes == {"normalisation": (None, "rank")}
+    assert "rank" in str(c.summary())
 
 
 def test_per_unit_sobol_has_confidence_intervals(demo):
     so = uncertainty.sobol(demo, 2023, n=64, seed=2)
     st, conf = so.extra["per_unit_ST"], so.extra["per_unit_ST_conf"]
     assert st.shape == conf.shape == (31, 7) and (conf.to_numpy() >= 0).all()
+
+
+def test_aggregators_share_one_core():
+    # every registered aggregation computes the nominal build and the draws with the same combine()
+    for name, cls in registry("aggregate").items():
+        assert issubclass(cls, Aggregator) and "combine" in vars(cls), name

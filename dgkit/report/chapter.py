@@ -111,19 +111,19 @@ class Chapter:
     # ------------------------------------------------------------ data
     @functools.cached_property
     def build(self):  # noqa: ANN201
-        """The index of chapter 1 (CCID method by default) built from the params."""
-        from dgkit.index import build_index
+        """The index of chapter 1 (CCID method by default) built from the params with :func:`dgkit.build`."""
+        from dgkit.pipeline.build import build
         from dgkit.readers import read_indicators
 
         fw = self.params.get("index.framework", "ccid_2020")
+        opts = dict(self.params.get("index.options") or {})
         ds = self.index_dataset
         if ds is not None:
             years = self.params.get("index.years") or [self.params.get("index.year")]
-            return build_index(ds, fw, periods=years, **(self.params.get("index.options") or {}))
-        else:
-            src = self.params.get("index.data")
-            d = read_indicators(paths.project_root() / src, framework=fw, unit_level=self.params.get("index.unit_level", "province"))
-        return build_index(d, fw, **(self.params.get("index.options") or {}))
+            return build(ds, fw, periods=years, **opts)
+        src = self.params.get("index.data")
+        d = read_indicators(paths.project_root() / src, framework=fw, unit_level=self.params.get("index.unit_level", "province"))
+        return build(d, fw, **opts)
 
     @property
     def year(self) -> int:
@@ -152,7 +152,7 @@ class Chapter:
     def scores(self) -> pd.Series:
         """The index analysed in chapters 2-8, by unit_id (restricted to the params' cohort)."""
         if self.scores_are_built:
-            s = self.build.index.xs(int(self.params.get("index.year")), level="year").rename("score")
+            s = self.build.index.xs(int(self.params.get("index.year")), level="period").rename("score")
         else:
             ds = self.scores_dataset
             y = self.params.get("scores.year")
@@ -165,7 +165,7 @@ class Chapter:
         if not self.scores_are_built:
             return None
         b = self.build
-        P = b.pillars.xs(int(self.params.get("index.year")), level="year")
+        P = b.pillars.xs(int(self.params.get("index.year")), level="period")
         w = b.pillar_weights
         comp = P.mul(w, axis=1)
         comp.columns = [b.framework.label(c, self.lang) for c in comp.columns]

@@ -40,12 +40,12 @@ def index_construction(ch: Chapter) -> dict[str, Any]:
         ch.table(b.treat_log, "treatment_log", ch.mark(ch.t("异常值处理记录", "Outlier treatment log"), syn), "dgkit.impute", decimals=2)
     tab = b.table(y, ch.lang).reset_index()
     ch.table(tab, "scores", ch.mark(ch.t(f"{y} 年分项及总指数", f"Pillar and index scores {y}"), syn), ch.index_source(), decimals=1)
-    fig = figures.ranking_bar(b.index.xs(y, level="year"), ch.names, lang=ch.lang, synthetic=syn,
+    fig = figures.ranking_bar(b.index.xs(y, level="period"), ch.names, lang=ch.lang, synthetic=syn,
                               title=ch.t(f"按 {fw.name} 指标体系构建的总指数 ({y})", f"Index built with the {fw.name} framework ({y})"))
     ch.figure(fig, "index_bar")
     top = tab.iloc[0]
-    ch.fact("index_mean", float(b.index.xs(y, level="year").mean()),
-            ch.mark(f"{fw.name} index {y}: mean {b.index.xs(y, level='year').mean():.1f}, top {top['name']} {top['index']:.1f} (n = {len(tab)})", syn),
+    ch.fact("index_mean", float(b.index.xs(y, level="period").mean()),
+            ch.mark(f"{fw.name} index {y}: mean {b.index.xs(y, level='period').mean():.1f}, top {top['name']} {top['index']:.1f} (n = {len(tab)})", syn),
             ch.index_source())
     return {"result": b, "framework": ind, "audit": au, "scores": tab, "log": b.log}
 
@@ -143,7 +143,7 @@ def pillars(ch: Chapter) -> dict[str, Any]:
     b = ch.build
     y = int(ch.params.get("index.year"))
     syn = ch.index_synthetic
-    P = b.pillars.xs(y, level="year")
+    P = b.pillars.xs(y, level="period")
     P.columns = [b.framework.label(c, ch.lang) for c in P.columns]
     means = P.mean().to_frame(ch.t("全国", "national")).T
     belt = data.provinces().set_index("unit_id")["ccid_belt"]
@@ -154,7 +154,7 @@ def pillars(ch: Chapter) -> dict[str, Any]:
     echelons = P.apply(lambda c: tiers.natural_breaks(c, 4))
     ch.table(echelons.reset_index(names="unit_id").assign(name=lambda d: d["unit_id"].map(ch.names)), "pillar_echelons", ch.mark(ch.t("分项梯队 (Fisher-Jenks)", "Pillar echelons (Fisher-Jenks)"), syn), "dgkit.tiers.natural_breaks", decimals=1)
     n = int(ch.params.get("pillars.top_n", 5))
-    top = b.index.xs(y, level="year").sort_values(ascending=False).head(n).index
+    top = b.index.xs(y, level="period").sort_values(ascending=False).head(n).index
     prof = P.loc[top]
     prof.index = [ch.names.get(u, u) for u in top]
     ch.figure(figures.radar(prof, ch.lang, ch.t(f"Top{n} 地区分项雷达图", f"Top {n}: pillar profiles"), syn), "radar_top")
@@ -233,7 +233,7 @@ def _panel(ch: Chapter) -> tuple[pd.DataFrame, str, bool, pd.Series]:
     dataset, else the headline measure of that dataset. Returns panel, citation, synthetic, names."""
     ds = ch.dataset(str(ch.params.get("progress.panel", "un_egdi")))
     if ch.index_dataset is not None and ds.spec_path == ch.index_dataset.spec_path:
-        w = ch.build.index.unstack("year")
+        w = ch.build.index.unstack("period")
         src = ch.index_source()
     else:
         w = ds.panel()
@@ -406,17 +406,17 @@ def robustness(ch: Chapter) -> dict[str, Any]:
         return out
     n = int(ch.params.get("robustness.mc_draws", 1000))
     n = min(n, 200) if ch.quick else n
-    mc = uncertainty.monte_carlo(b, year=y, n=n, seed=int(ch.params.get("seed", 0)))
+    mc = uncertainty.monte_carlo(b, period=y, n=n, seed=int(ch.params.get("seed", 0)))
     ch.table(mc.table.reset_index(names="unit_id").assign(name=lambda d: d["unit_id"].map(ch.names)), "rank_intervals",
              ch.mark(ch.t(f"蒙特卡洛排名区间 ({n} 次)", f"Monte Carlo rank intervals ({n} draws)"), ch.index_synthetic), "dgkit.uncertainty", decimals=2)
     ch.figure(figures.rank_intervals(mc.table, ch.names, ch.lang, ch.t("排名的不确定性", "Rank uncertainty"), ch.index_synthetic), "rank_intervals")
     ch.fact("mc_mean_interval_width", mc.facts["mean_interval_width"], ch.mark(mc.sentence, ch.index_synthetic), "dgkit.uncertainty")
     nb = int(ch.params.get("robustness.sobol_n", 256))
-    so = uncertainty.sobol(b, year=y, n=min(nb, 64) if ch.quick else nb, seed=int(ch.params.get("seed", 0)))
+    so = uncertainty.sobol(b, period=y, n=min(nb, 64) if ch.quick else nb, seed=int(ch.params.get("seed", 0)))
     ch.table(so.table.reset_index(names="input"), "sobol", ch.mark(ch.t("Sobol 敏感性指数 (平均排名变化)", "Sobol sensitivity indices (mean absolute rank shift)"), ch.index_synthetic), "dgkit.uncertainty (SALib)", decimals=3)
     ch.figure(figures.bars(so.table["ST"], ch.lang, ch.t("总效应 Sobol 指数", "Total-order Sobol index"), "ST", so.table[["ST_low", "ST_high"]], ch.index_synthetic), "sobol")
     ch.fact("sobol_top", float(so.table["ST"].max()), ch.mark(so.sentence, ch.index_synthetic), "dgkit.uncertainty")
-    loo = uncertainty.leave_one_out(b, year=y, level="pillar")
+    loo = uncertainty.leave_one_out(b, period=y, level="pillar")
     ch.table(loo.table.reset_index(names="dropped"), "leave_one_pillar_out", ch.mark(ch.t("逐一剔除分项后的排名变化", "Rank shifts when a pillar is left out"), ch.index_synthetic), "dgkit.uncertainty", decimals=2)
     out.update(mc=mc, sobol=so, loo=loo)
     return out

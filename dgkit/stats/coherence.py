@@ -1,6 +1,6 @@
 """Statistical coherence of an index (OECD/JRC audit; COINr ``get_corr``, ``get_cronbach``, PCA).
 
-For one year of an :class:`~dgkit.index.IndexResult`: Pearson correlations indicator–pillar,
+For one year of an :class:`~dgkit.pipeline.result.Build`: Pearson correlations indicator–pillar,
 indicator–index and pillar–index; Cronbach's alpha per pillar,
 ``α = k/(k − 1)·(1 − Σ var_j / var(Σ_j x_j))`` (sample variances, complete cases); the share of
 variance explained by the first principal component of each pillar's indicators; flags for
@@ -36,20 +36,23 @@ def pc1_share(X: pd.DataFrame) -> float:
 
 
 def coherence(result, year: int | None = None) -> StatResult:  # noqa: ANN001
-    y = result.years[-1] if year is None else year
-    Z = result.normalised.xs(y, level="year")
-    P = result.pillars.xs(y, level="year")
-    idx = result.index.xs(y, level="year")
+    y = result.periods[-1] if year is None else year
+    Z = result.normalised.xs(y, level="period")
+    P = result.scores.xs(y, level="period")
+    idx = result.index.xs(y, level="period")
     fw = result.framework
+    nodes = [n for n in fw.internal_nodes if n != fw.index_code]
+    members = {n: [c for c in fw.children(n) if c in Z.columns] for n in nodes}
+    nodes = [n for n in nodes if members[n]]
     rows = []
-    for p in fw.pillar_codes:
-        mem = fw.members(p)
-        for j in mem:
+    for p in nodes:
+        for j in members[p]:
             rows.append({"indicator": j, "pillar": p, "r_pillar": Z[j].corr(P[p]), "r_index": Z[j].corr(idx)})
-    ind = pd.DataFrame(rows)
+    ind = pd.DataFrame(rows, columns=["indicator", "pillar", "r_pillar", "r_index"])
     ind["negative_with_pillar"] = ind["r_pillar"] < 0
-    pil = pd.DataFrame([{"pillar": p, "k": len(fw.members(p)), "r_index": P[p].corr(idx), "cronbach_alpha": cronbach_alpha(Z[fw.members(p)]),
-                         "pc1_variance_share": pc1_share(Z[fw.members(p)])} for p in fw.pillar_codes])
+    pil = pd.DataFrame([{"pillar": p, "k": len(members[p]), "r_index": P[p].corr(idx), "cronbach_alpha": cronbach_alpha(Z[members[p]]),
+                         "pc1_variance_share": pc1_share(Z[members[p]])} for p in nodes],
+                       columns=["pillar", "k", "r_index", "cronbach_alpha", "pc1_variance_share"])
     red = []
     C = Z.corr()
     for a, b in itertools.combinations(Z.columns, 2):
