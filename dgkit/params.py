@@ -190,6 +190,8 @@ def validate_params(d: Any, file: str, root: Path | None = None) -> None:
                                   suggestion=difflib.get_close_matches(str(v), BASES, n=1, cutoff=0.3) or None)
             kind = {"impute": "impute", "treat": "treat", "normalisation": "normalise", "weights": "weight",
                     "aggregation": "aggregate", "rank": "rank"}.get(k)
+            if kind == "treat" and isinstance(v, bool):
+                continue
             if kind:
                 from dgkit.pipeline.build import _ensure_steps_registered, _is_level_map
                 from dgkit.pipeline.steps import StepError, make_step

@@ -116,6 +116,8 @@ def check_options(options: dict[str, Any]) -> dict[str, Any]:
         raise StepError(f"base={options['base']!r} is not valid", expected=" | ".join(BASES),
                         suggestion=difflib.get_close_matches(str(options["base"]), BASES, n=1, cutoff=0.3) or None)
     out = dict(options)
+    if isinstance(out.get("treat"), bool):  # treat: true/false reads as winsorise/none
+        out["treat"] = "winsorise" if out["treat"] else "none"
     for k in ("drop", "periods"):
         if out.get(k) is not None and not isinstance(out[k], list | tuple):
             out[k] = [out[k]]
@@ -219,6 +221,9 @@ def run(X0: pd.DataFrame, fw0: Framework, options: dict[str, Any], *, data: Any 
 
     # ---- base period
     base = o.get("base") or fw.declared("normalisation")["base"] or "per_period"
+    if base == "cohort_mean":  # the wording of earlier framework YAMLs (X̄ = the cohort's mean): each period's own cohort
+        base = "per_period"
+        log.append("normalisation.base 'cohort_mean' read as per_period")
     if base not in BASES:
         raise FrameworkError(f"normalisation.base {base!r} is not valid", file=fw.file, column="normalisation.base", expected=" | ".join(BASES))
     base_period = None
