@@ -185,6 +185,7 @@ class TOPSIS(Aggregator):
         M = ~np.isnan(V)
         ref = V[fit]
         best, worst = np.nanmax(ref, axis=0), np.nanmin(ref, axis=0)
+        V = np.clip(V, worst, best)  # past the reference ideal counts as at it (possible with a base period)
         den = _wsum(M.astype(float), W)
         den = np.where(den > 0, den, np.nan)
         W2 = W**2

@@ -337,3 +337,12 @@ def test_topsis_closeness_is_in_zero_one_and_sum_is_k_times_the_mean(Z):
     c = make_step("aggregate", "topsis").transform(df, w).dropna()
     assert ((c >= -1e-12) & (c <= 1 + 1e-12)).all()
     assert np.allclose(make_step("aggregate", "sum").transform(df, w), Z.sum(axis=1))
+
+
+def test_topsis_with_a_base_period_does_not_punish_passing_the_ideal():
+    X, fw = _panel()
+    b = build(X, fw, normalisation="minmax", aggregation={2: "topsis"}, base="base_period", base_period=2021)
+    # f grows past the 2021 maxima of x0 and x1 (9 > 6, 70 > 60): at the ideal on both children of P
+    assert b.scores.loc[("f", 2022), "P"] == 1.0
+    per = build(X, fw, normalisation="minmax", aggregation={2: "topsis"})
+    assert per.scores.loc[("f", 2022), "P"] == 1.0 and per.scores.loc[("a", 2021), "P"] == 0.0
