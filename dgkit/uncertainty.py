@@ -222,10 +222,13 @@ def monte_carlo(result: Any, period: Any = None, n: int = 1000, seed: int = 0, w
 
 def sobol(result: Any, period: Any = None, n: int = 256, seed: int = 0, spread: float = 0.5,
           normalisations: tuple[Any, ...] | None = None, aggregations: tuple[Any, ...] | None = None,
+          imputations: tuple[Any, ...] | None = None, drop_one: bool = False,
           num_resamples: int = 200, per_unit: bool = True) -> StatResult:
     """Sobol indices of the top-level weights (each w·U(1 − spread, 1 + spread), renormalised) and of
-    the choice of normalisation and aggregation, for the mean absolute rank shift and (``per_unit``)
-    each unit's rank. Defaults: the build's own methods (``None``) and the usual alternatives."""
+    the discrete choices — normalisation, aggregation, and when asked imputation and the indicator set
+    (none or one indicator left out) — for the mean absolute rank shift and (``per_unit``) each unit's
+    rank. Each combination of choices is a ``regen`` of the build. Defaults: the build's own methods
+    (``None``) and the usual alternatives."""
     from SALib.analyze import sobol as sobol_analyze
     from SALib.sample import sobol as sobol_sample
 
@@ -234,28 +237,36 @@ def sobol(result: Any, period: Any = None, n: int = 256, seed: int = 0, spread: 
     norms = normalisations or (None, *[m for m in ("minmax", "rank", "zscore_minmax") if m != own])  # None: the build's own
     own_agg = result.steps["aggregate"][result.framework.index_code].name
     aggs = aggregations or (None, "arithmetic" if own_agg != "arithmetic" else {"method": "geometric", "zeros": "shift"})
+    factors: list[tuple[str, str, tuple[Any, ...]]] = [("normalisation", "normalisation", tuple(norms)), ("aggregation", "aggregation", tuple(aggs))]
+    if imputations:
+        factors.append(("imputation", "impute", tuple(imputations)))
+    if drop_one:
+        factors.append(("indicator_set", "drop", (None, *result.framework.leaves)))
     fw = result.framework
     top = fw.index_code
     kids = fw.children(top)
-    names = [f"w_{p}" for p in kids] + ["normalisation", "aggregation"]
-    bounds = [[1 - spread, 1 + spread]] * len(kids) + [[0, len(norms)], [0, len(aggs)]]
+    names = [f"w_{p}" for p in kids] + [f[0] for f in factors]
+    bounds = [[1 - spread, 1 + spread]] * len(kids) + [[0, len(f[2])] for f in factors]
     problem = {"num_vars": len(names), "names": names, "bounds": bounds}
     X = sobol_sample.sample(problem, n, calc_second_order=False, seed=seed)
     ev0 = DrawEvaluator(result, y)
     units = ev0.units
     nominal_rank = ranks_of(result.index.xs(y, level="period").reindex(units).to_numpy()[:, None])[:, 0]
     R = np.empty((len(units), len(X)), dtype=np.int64)
-    ni = np.minimum(X[:, -2].astype(int), len(norms) - 1)
-    ai = np.minimum(X[:, -1].astype(int), len(aggs) - 1)
+    picks = np.column_stack([np.minimum(X[:, len(kids) + j].astype(int), len(f[2]) - 1) for j, f in enumerate(factors)])
     cache: dict[Any, Any] = {}
-    for a, b in itertools.product(range(len(norms)), range(len(aggs))):
-        sel = np.flatnonzero((ni == a) & (ai == b))
-        if not len(sel):
-            continue
-        r = _variant(result, {k: v for k, v in (("normalisation", norms[a]), ("aggregation", aggs[b])) if v is not None}, cache)
+    for combo in sorted({tuple(r) for r in picks.tolist()}):
+        sel = np.flatnonzero((picks == np.array(combo)).all(axis=1))
+        changes: dict[str, Any] = {}
+        for (_, option, choices), i in zip(factors, combo, strict=True):
+            v = choices[i]
+            if v is not None:
+                changes[option] = [*result.options.get("drop", []), v] if option == "drop" else v
+        r = _variant(result, changes, cache)
         ev = DrawEvaluator(r, y)
         W = {nd: np.tile(ev.nominal[nd], (len(sel), 1)) for nd in ev.nodes}
-        W[top] = ev.nominal[top] * X[sel, : len(kids)]
+        live = [k for k in kids if k in ev.children[top]]
+        W[top] = ev.nominal[top] * X[np.ix_(sel, [kids.index(k) for k in live])]
         if ev.supported:
             S = ev.evaluate(W)
         else:
@@ -267,7 +278,7 @@ def sobol(result: Any, period: Any = None, n: int = 256, seed: int = 0, spread: 
     table = pd.DataFrame({"S1": Si["S1"], "S1_conf": Si["S1_conf"], "ST": Si["ST"], "ST_conf": Si["ST_conf"]}, index=names)
     table["ST_low"] = table["ST"] - table["ST_conf"]
     table["ST_high"] = table["ST"] + table["ST_conf"]
-    extra: dict[str, Any] = {"problem": problem, "samples": len(X), "normalisations": norms, "aggregations": aggs}
+    extra: dict[str, Any] = {"problem": problem, "samples": len(X), "factors": {f[0]: f[2] for f in factors}, "regens": len(cache)}
     if per_unit:
         Yu = R.T.astype(float)
         s1, st_ = saltelli_indices(Yu, len(names))

@@ -210,3 +210,14 @@ def test_aggregators_share_one_core():
     # every registered aggregation computes the nominal build and the draws with the same combine()
     for name, cls in registry("aggregate").items():
         assert issubclass(cls, Aggregator) and "combine" in vars(cls), name
+
+
+def test_sobol_perturbs_imputation_and_the_indicator_set_through_regen():
+    p = data.demo_panel()
+    r = build(p[p["year"] == 2023], impute="median")
+    so = uncertainty.sobol(r, n=16, seed=3, normalisations=("ccid",), aggregations=("arithmetic",), imputations=("median", "mean"),
+                           drop_one=True, per_unit=False)
+    assert list(so.table.index)[-2:] == ["imputation", "indicator_set"]
+    assert so.extra["factors"]["indicator_set"][0] is None and len(so.extra["factors"]["indicator_set"]) == 35
+    # a single normalisation and aggregation cannot move the ranks; the indicator set does
+    assert so.table.loc["normalisation", "ST"] == 0 and so.table.loc["indicator_set", "ST"] > 0.05

@@ -347,9 +347,10 @@ def run(X0: pd.DataFrame, fw0: Framework, options: dict[str, Any], *, data: Any 
             steps["weight"][node] = ws
         weights.update(w.to_dict())
         # aggregation
-        spec = fw.node_method(node, "aggregation") if node != fw.index_code else None
-        if spec is None or (o.get("aggregation") is not None):
-            spec = a_levels[lev[node]]
+        own = fw.node_method(node, "aggregation") if node != fw.index_code else None
+        spec = a_levels[lev[node]] if own is None or o.get("aggregation") is not None else own
+        if own is not None and spec != own:
+            log.append(f"override: aggregation of {node} is {_describe(spec)} (the framework declares {_describe(own)} for it)")
         ag = make_step("aggregate", spec, "aggregation")
         missing[lev[node]] = missing.get(lev[node], 0) + int(C.isna().to_numpy().sum())
         out = pd.Series(np.nan, index=values.index)
