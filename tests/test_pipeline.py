@@ -346,3 +346,14 @@ def test_topsis_with_a_base_period_does_not_punish_passing_the_ideal():
     assert b.scores.loc[("f", 2022), "P"] == 1.0
     per = build(X, fw, normalisation="minmax", aggregation={2: "topsis"})
     assert per.scores.loc[("f", 2022), "P"] == 1.0 and per.scores.loc[("a", 2021), "P"] == 0.0
+
+
+def test_an_indicator_may_declare_its_own_normalisation():
+    X, fw = _panel()
+    own = {**fw, "normalisation": "minmax",
+           "indicators": [{**fw["indicators"][0], "normalisation": "goalposts"}, *fw["indicators"][1:]]}
+    b = build(X, own)
+    assert b.normalised.loc[("a", 2021), "x0"] == pytest.approx(10.0)  # goalposts 0–10: (1 − 0)/10
+    assert b.normalised.loc[("a", 2021), "x1"] == 0.0  # minmax
+    c = build(X, own, normalisation="minmax")
+    assert c.normalised.loc[("a", 2021), "x0"] == 0.0 and any("override: normalisation minmax also for x0" in x for x in c.log)

@@ -289,9 +289,14 @@ def run(X0: pd.DataFrame, fw0: Framework, options: dict[str, Any], *, data: Any 
     info = fw.leaf_info()
     dirs = info["direction"].astype(int)
     per_leaf: dict[str, Any] = {}
+    overridden = []
     for c in leaves:
         own = fw.node_method(c, "normalisation")
-        per_leaf[c] = own if own is not None and not (o.get("normalisation") is not None and not _is_level_map(o["normalisation"])) else norm_levels[1]
+        per_leaf[c] = own if own is not None and o.get("normalisation") is None else norm_levels[1]
+        if own is not None and per_leaf[c] != own:
+            overridden.append(c)
+    if overridden:
+        log.append(f"override: normalisation {_describe(norm_levels[1])} also for {', '.join(overridden)} (the framework gives them their own)")
     groups: dict[str, list[str]] = {}
     for c, spec in per_leaf.items():
         groups.setdefault(_describe(spec) if not callable(spec) or isinstance(spec, str | dict) else repr(spec), []).append(c)
