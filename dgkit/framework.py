@@ -146,7 +146,7 @@ class Framework:
         w = pd.concat([self.pillars.set_index("code")["weight"], self.indicators.set_index("code")["weight"]]).astype(float)
         par = pd.Series(self.parents)
         out = {}
-        for p, sib in par.groupby(par):
+        for _, sib in par.groupby(par):
             ws = w.reindex(sib.index)
             ws = pd.Series(1.0, index=sib.index) if ws.isna().all() else ws
             out.update((ws / ws.sum()).to_dict())

@@ -71,7 +71,7 @@ def test_step_contract(kind, name):
     assert again.get_params() == step.get_params()
     assert make_step(kind, step.spec()).get_params() == step.get_params()
     # invalid params: an unknown option names itself and the valid ones
-    with pytest.raises(StepError, match=f"has no option 'no_such_option'.*expected (options|no options)"):
+    with pytest.raises(StepError, match="has no option 'no_such_option'.*expected (options|no options)"):
         cls(no_such_option=1)
     for opt, p in cls.params.items():
         if p.choices is not None:
