@@ -8,8 +8,8 @@ With weights w (summing to 1 over the children) and availability m (1 where a ch
   children; ``zeros="shift"`` adds c = 1 − min(z) to every value before the mean and subtracts it
   after, min over the period's values and the reference rows (logged).
 * ``generalised_mean`` — ``(Σ w m z^p / Σ w m)^(1/p)``; p = 1 arithmetic, p → 0 geometric (used
-  for p = 0), p = −1 harmonic. p < 0 needs z > 0 and a fractional p needs z ≥ 0 (``zeros`` as for
-  geometric).
+  for p = 0), p = −1 harmonic. p < 0 needs z > 0 and any other p ≠ 1 needs z ≥ 0 (``zeros`` as
+  for geometric).
 * ``sum`` — points: ``Σ w m z · k`` with k children, i.e. the plain sum under equal weights
   (Tsinghua, CSTC). A missing child counts 0.
 * ``topsis`` — closeness ``C = D⁻/(D⁺ + D⁻)`` with ``D± = √(Σ (w_j z_j − w_j z_j^±)²)``, weights
@@ -79,7 +79,10 @@ class Aggregator(Step):
             V = np.vstack([V, extra])
             fit = np.r_[Z.index.isin(ref.index), np.ones(len(extra), bool)]
         self._frame = (Z, label, log)
-        out = self.combine(V, (w / w.sum()).to_numpy(float)[None, :], fit)[: len(Z), 0]
+        try:
+            out = self.combine(V, (w / w.sum()).to_numpy(float)[None, :], fit)[: len(Z), 0]
+        finally:
+            self._frame = None
         return pd.Series(out, index=Z.index)
 
     # ------------------------------------------------------------ helpers for positive-only means
@@ -97,16 +100,18 @@ class Aggregator(Step):
                 idx = [(r, c) for r, c in np.argwhere(nonpos[: len(Z)])[:5]]
                 cells = " at " + ", ".join(f"{_label(Z.index[r])}/{Z.columns[c]}" for r, c in idx)
                 what += label
-            raise NormalisationError(f"{what} needs positive values; zero or negative{cells} — use a normalisation with a positive "
+            need = "positive values; zero or negative" if strict else "non-negative values; negative"
+            raise NormalisationError(f"{what} needs {need}{cells} — use a normalisation with a positive "
                                      "range (e.g. ccid, or minmax to [1, 100]) or zeros='shift'")
         if V.ndim == 2:
             c = 1.0 - float(np.nanmin(V))
             frame = getattr(self, "_frame", None)
             if frame is not None and frame[2] is not None:
                 frame[2].append(f"aggregate{frame[1]}: {what} with zeros; all values shifted by +{c:g} and back")
-        else:
-            c = 1.0 - np.nanmin(V, axis=(0, 1))
-            c = np.where(np.nanmin(V, axis=(0, 1)) <= 0, c, 0.0)
+        else:  # per draw, exactly as the 2-D case decides for one draw
+            low = np.nanmin(V, axis=(0, 1))
+            bad = nonpos.any(axis=(0, 1))
+            c = np.where(bad, 1.0 - low, 0.0)
         return V + c, c
 
 
@@ -153,7 +158,7 @@ class GeneralisedMean(Aggregator):
             return Geometric(missing=self.options["missing"], zeros=self.options["zeros"]).combine(V, W, fit)
         M = ~np.isnan(V)
         c: np.ndarray | float = 0.0
-        if p < 0 or p != int(p):
+        if p != 1:  # a power mean is defined for z ≥ 0 (z > 0 when p < 0)
             V, c = self._positive(V, fit, f"generalised mean (p = {p:g})", strict=p < 0)
         P = np.where(M, np.where(M, V, 1.0) ** p, 0.0)
         den = _wsum(M.astype(float), W)

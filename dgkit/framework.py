@@ -23,8 +23,9 @@ indicators, level n = nodes built from level n − 1 and below; the index is the
 
 ``method`` applies to every level; ``indicator_to_pillar`` is level 2 and ``pillar_to_index`` the
 top level; ``levels`` names any level. Normalisation's ``method`` is for the indicators (level 1);
-a higher level is re-normalised only when ``levels`` says so. Other keys of a block are the step's
-options (``scale: 80``), except the notes ``source``, ``formula``, ``note``. Per node: an
+a higher level is re-normalised only when ``levels`` says so. Other keys of a block are options of
+the block's ``method`` (``scale: 80``), except the notes ``source``, ``formula``, ``note``; a
+method under ``levels`` takes its options as a mapping (``{method: minmax, hi: 1}``). Per node: an
 indicator may set ``normalisation`` and its parameters ``target``, ``lower``, ``upper``; a pillar
 may set ``aggregation``. The spellings ``weighted_arithmetic``, ``weighted_geometric`` and
 ``points`` (= ``none``) of the bundled frameworks are read as such; ``unknown`` means the publisher
@@ -178,14 +179,14 @@ class Framework:
             raise FrameworkError(f"'{stage}' must be a method name or a mapping", file=self.file, column=stage)
         opts = {k: v for k, v in block.items() if k not in (*NOTE_KEYS, "method", "levels", "base", "indicator_to_pillar", "pillar_to_index")}
 
-        def spec(m: Any) -> Any:
+        def spec(m: Any, with_opts: bool = False) -> Any:
             if isinstance(m, dict):
                 return {**m, "method": METHOD_ALIASES.get(m.get("method"), m.get("method"))}
             m = METHOD_ALIASES.get(m, m)
-            return {"method": m, **opts} if opts else m
+            return {"method": m, **opts} if opts and with_opts else m
 
         if block.get("method") is not None:
-            out["default"] = spec(block["method"])
+            out["default"] = spec(block["method"], with_opts=True)
         if stage == "aggregation":
             if block.get("indicator_to_pillar") is not None:
                 out["levels"][2] = spec(block["indicator_to_pillar"])
@@ -243,22 +244,12 @@ class Framework:
         return Framework(self.name, ind, pil, dict(self.meta), self.file, list(self.notes))
 
     def indicator_weights(self) -> pd.Series:
-        """Effective weight of each indicator within its pillar (sums to 1 per pillar)."""
-        out = {}
-        for p in self.pillar_codes:
-            sub = self.indicators[self.indicators["parent"] == p]
-            w = sub["weight"].astype(float)
-            if w.isna().all():
-                w = pd.Series(1.0 / len(sub), index=sub.index)
-            out.update(dict(zip(sub["code"], w / w.sum())))
-        return pd.Series(out, name="weight").reindex(self.indicator_codes)
+        """Weight of each indicator among its siblings (equal where unpublished)."""
+        return self.weights_within_parent().reindex(self.indicator_codes).rename("weight")
 
     def pillar_weights(self) -> pd.Series:
-        """Effective pillar weights in the index (sum to 1); equal where unpublished."""
-        w = self.pillars.set_index("code")["weight"].astype(float)
-        if w.isna().all():
-            w = pd.Series(1.0 / len(w), index=w.index)
-        return (w / w.sum()).rename("weight")
+        """Weights of the nodes just below the index (sum to 1; equal where unpublished)."""
+        return self.weights_within_parent().reindex(self.children(self.index_code)).rename("weight")
 
     def directions(self) -> pd.Series:
         return self.indicators.set_index("code")["direction"].astype(int)
@@ -293,21 +284,36 @@ class Framework:
             )
 
     def summary(self) -> str:
-        lines = [f"Framework {self.name}: {len(self.pillars)} pillars, {len(self.indicators)} indicators"]
-        iw = self.indicator_weights()
-        pw = self.pillar_weights()
-        for p in self.pillars.itertuples():
-            mem = self.members(p.code)
-            lines.append(f"  {p.code} {p.name} (w={pw[p.code]:.4f}): " + ", ".join(f"{m} ({iw[m]:.3f})" for m in mem))
+        """The tree, one line per aggregate node with its children and their weights."""
+        w = self.weights_within_parent()
+        lev = self.levels
+        lines = [f"Framework {self.name}: depth {self.depth}, {len(self.pillars)} aggregate node(s), {len(self.leaves)} indicator(s)"]
+        for n in reversed(self.internal_nodes):
+            label = self.label(n) if n != self.index_code else str((self.meta.get("index") or {}).get("name", n))
+            lines.append(f"  {'  ' * (self.depth - lev[n])}{n} {label} (level {lev[n]}"
+                         + (f", w={w[n]:.4f}" if n in w.index else "") + "): "
+                         + ", ".join(f"{c} ({w[c]:.3f})" for c in self.children(n)))
         return "\n".join(lines)
 
     def with_changes(self, **changes: Any) -> Framework:
-        """A copy with indicator attributes changed, e.g. ``with_changes(type={"INF03": "count"})``."""
-        ind = self.indicators.copy()
+        """A copy with leaf attributes changed, e.g. ``with_changes(type={"INF03": "count"})``; an
+        unknown code, or a type other than count/index, is an error."""
+        import difflib
+
+        ind, pil = self.indicators.copy(), self.pillars.copy()
+        leaves = self.leaves
         for col, mapping in changes.items():
             for code, val in mapping.items():
-                ind.loc[ind["code"] == code, col] = val
-        return validate(Framework(self.name, ind, self.pillars.copy(), dict(self.meta), self.file))
+                if code not in leaves:
+                    raise FrameworkError(f"cannot change {col} of {code!r}: not an indicator of framework '{self.name}'", file=self.file,
+                                         suggestion=difflib.get_close_matches(str(code), leaves, n=3) or leaves[:8])
+                if col == "type" and val not in TYPES:
+                    raise FrameworkError(f"type of {code} cannot be {val!r}", file=self.file, column="type", expected=" | ".join(TYPES))
+                t = ind if code in set(ind["code"]) else pil
+                if col not in t.columns:
+                    t[col] = None
+                t.loc[t["code"] == code, col] = val
+        return Framework(self.name, ind, pil, dict(self.meta), self.file, list(self.notes))
 
 
 def _as_frame(items: list[dict[str, Any]], kind: str, file: str | None) -> pd.DataFrame:

@@ -125,10 +125,13 @@ class CCID(Normaliser):
     def transform(self, X: pd.DataFrame, context: str = "", **_: Any) -> pd.DataFrame:
         f = self.fitted_
         ratio = self._reflect(X, f["directions"], f["min"], f["max"]) / f["mean"]
-        neg = ratio.lt(-1).any()
-        if neg.any():
-            raise NormalisationError(f"X/X̄ < −1 for indicator {neg[neg].index[0]}{context}: ln(1 + X/X̄) undefined")
         cnt = f["type"].reindex(X.columns).eq("count").to_numpy()
+        bad = ratio.loc[:, cnt].le(-1).any()
+        if bad.any():
+            c = bad[bad].index[0]
+            why = (" (a negative indicator is reflected within the reference range, X' = max + min − X; this value lies beyond it: "
+                   "fit on each period, base='per_period', or use minmax/zscore)") if f["directions"].get(c, 1) == -1 else ""
+            raise NormalisationError(f"X/X̄ ≤ −1 for indicator {c}{context}: ln(1 + X/X̄) undefined{why}")
         out = ratio.copy()
         out.loc[:, cnt] = np.log1p(ratio.loc[:, cnt])
         return out * self.options["scale"]

@@ -47,38 +47,47 @@ class DrawEvaluator:
         per = result.normalised.index.get_level_values("period")
         rows = per == period
         self.units = list(result.normalised.index[rows].get_level_values("unit_id"))
-        n = int(rows.sum())
-        if result.base_period is not None and result.base_period != period:
-            fit = np.r_[np.zeros(n, bool), np.ones(int((per == result.base_period).sum()), bool)]
-            rows = rows | (per == result.base_period)
-            order = np.r_[np.flatnonzero(per == period), np.flatnonzero(per == result.base_period)]
-        else:
-            fit = np.ones(n, bool)
-            order = np.flatnonzero(rows)
-        self.n = n
-        self.fit = fit
-        self.L = result.normalised.to_numpy(float)[order]
+        self.n = int(rows.sum())
+        Z = result.normalised.to_numpy(float)
+        self.L = Z[rows]
+        # with a base period, the base rows are built on their own first, then serve as reference rows
+        self.L_base = Z[per == result.base_period] if result.base_period is not None and result.base_period != period else None
         self.leaf_pos = {c: j for j, c in enumerate(result.normalised.columns)}
         self.nodes = fw.internal_nodes
         self.children = {nd: fw.children(nd) for nd in self.nodes}
         self.steps = {nd: result.steps["aggregate"][nd] for nd in self.nodes}
         self.nominal = {nd: result.weights.reindex(self.children[nd]).to_numpy(float) for nd in self.nodes}
         self.index_code = fw.index_code
-        self.supported = not result.steps["normalise_level"]
+        self.supported = not result.steps["normalise_level"] and all(hasattr(s, "combine") for s in self.steps.values())
+
+    def _level(self, L: np.ndarray, W: dict[str, np.ndarray], base: dict[str, np.ndarray] | None, B: np.ndarray | None) -> dict[str, np.ndarray]:
+        """Node values for the rows of L; with ``base`` (the base rows' node values, B their leaves) as reference rows."""
+        vals: dict[str, np.ndarray] = {}
+        d = next(iter(W.values())).shape[0]
+
+        def children(nd: str, leaves: np.ndarray, known: dict[str, np.ndarray]) -> np.ndarray:
+            kids = self.children[nd]
+            if all(k in self.leaf_pos for k in kids):
+                return leaves[:, [self.leaf_pos[k] for k in kids]]
+            return np.stack([known[k] if k in known else np.repeat(leaves[:, self.leaf_pos[k], None], d, axis=1) for k in kids], axis=1)
+
+        for nd in self.nodes:
+            Wn = W[nd] / W[nd].sum(axis=1, keepdims=True)
+            V = children(nd, L, vals)
+            if base is None:
+                vals[nd] = self.steps[nd].combine(V, Wn, np.ones(len(V), bool))
+            else:
+                Vb = children(nd, B, base)
+                if V.ndim != Vb.ndim:
+                    V, Vb = (np.repeat(V[:, :, None], d, axis=2), Vb) if V.ndim == 2 else (V, np.repeat(Vb[:, :, None], d, axis=2))
+                both = np.concatenate([V, Vb], axis=0)
+                vals[nd] = self.steps[nd].combine(both, Wn, np.r_[np.zeros(len(V), bool), np.ones(len(Vb), bool)])[: len(V)]
+        return vals
 
     def evaluate(self, W: dict[str, np.ndarray]) -> np.ndarray:
         """Index of the period's units for every draw: (units, draws). ``W[node]``: (draws, children)."""
-        vals: dict[str, np.ndarray] = {}
-        d = next(iter(W.values())).shape[0]
-        for nd in self.nodes:
-            kids = self.children[nd]
-            if all(k in self.leaf_pos for k in kids):
-                V = self.L[:, [self.leaf_pos[k] for k in kids]]
-            else:
-                V = np.stack([vals[k] if k in vals else np.repeat(self.L[:, self.leaf_pos[k], None], d, axis=1) for k in kids], axis=1)
-            Wn = W[nd]
-            vals[nd] = self.steps[nd].combine(V, Wn / Wn.sum(axis=1, keepdims=True), self.fit)
-        return vals[self.index_code][: self.n]
+        base = self._level(self.L_base, W, None, None) if self.L_base is not None else None
+        return self._level(self.L, W, base, self.L_base)[self.index_code][: self.n]
 
     def draw(self, n: int, rng: np.random.Generator, how: str = "dirichlet", alpha: float = 50.0, spread: float = 0.25) -> dict[str, np.ndarray]:
         """Weight draws for every node (module docstring)."""
@@ -111,10 +120,16 @@ def node_weights(ev: DrawEvaluator, W: dict[str, np.ndarray], j: int) -> dict[st
 
 
 def ranks_of(S: np.ndarray) -> np.ndarray:
-    """Competition ranks (1 = highest) down each column of a units × draws matrix."""
+    """Competition ranks (1 = highest; exactly equal scores share the best rank, 1, 1, 3) down each
+    column of a units × draws matrix."""
     order = np.argsort(-S, axis=0, kind="stable")
+    srt = np.take_along_axis(S, order, axis=0)
+    new = np.ones(srt.shape, bool)
+    new[1:] = srt[1:] != srt[:-1]
+    pos = np.arange(1, S.shape[0] + 1)[:, None]
+    rk = np.maximum.accumulate(np.where(new, pos, 0), axis=0)
     R = np.empty_like(order)
-    np.put_along_axis(R, order, np.arange(1, S.shape[0] + 1)[:, None].repeat(S.shape[1], axis=1), axis=0)
+    np.put_along_axis(R, order, rk, axis=0)
     return R
 
 
@@ -323,6 +338,8 @@ def leave_one_out(result: Any, period: Any = None, level: str = "indicator") -> 
     y = _period(result, period)
     units = result.index.xs(y, level="period").index
     base = pd.Series(ranks_of(result.index.xs(y, level="period").to_numpy()[:, None])[:, 0], index=units)
+    if level not in ("indicator", "pillar"):
+        raise ValueError(f"level must be 'indicator' or 'pillar', got {level!r}")
     items = result.framework.leaves if level == "indicator" else result.top_nodes
     rows, per_unit = [], {}
     for item in items:

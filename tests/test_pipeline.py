@@ -357,3 +357,45 @@ def test_an_indicator_may_declare_its_own_normalisation():
     assert b.normalised.loc[("a", 2021), "x1"] == 0.0  # minmax
     c = build(X, own, normalisation="minmax")
     assert c.normalised.loc[("a", 2021), "x0"] == 0.0 and any("override: normalisation minmax also for x0" in x for x in c.log)
+
+
+# ------------------------------------------------------------------ regressions found in review
+def test_a_partial_level_map_leaves_the_other_levels_and_node_methods_alone():
+    X, fw = _panel()
+    d = {**fw, "normalisation": "minmax",
+         "pillars": [{**fw["pillars"][0], "aggregation": {"method": "geometric", "zeros": "shift"}}, fw["pillars"][1]],
+         "indicators": [{**fw["indicators"][0], "normalisation": "goalposts"}, *fw["indicators"][1:]]}
+    b = build(X, d, aggregation={3: "sum"}, normalisation={2: "none"})
+    assert b.steps["aggregate"]["P"].name == "geometric" and b.steps["aggregate"]["index"].name == "sum"
+    assert b.normalised.loc[("a", 2021), "x0"] == pytest.approx(10.0)  # x0 keeps its goalposts
+
+
+def test_block_options_belong_to_the_block_method_only():
+    X, fw = _panel()
+    b = build(X, {**fw, "normalisation": {"method": "ccid", "scale": 80, "levels": {2: {"method": "minmax", "hi": 1}}},
+                  "aggregation": {"method": "geometric", "zeros": "shift", "pillar_to_index": "arithmetic"}})
+    assert b.steps["aggregate"]["index"].name == "arithmetic" and b.steps["aggregate"]["P"].options["zeros"] == "shift"
+    assert b.scores["P"].max() == pytest.approx(1.0)  # level 2 re-normalised by minmax to [0, 1]
+
+
+def test_types_and_other_option_errors_name_the_valid_values():
+    X, fw = _panel()
+    with pytest.raises(Exception, match="cannot change type of 'x9'.*closest valid"):
+        build(X, fw, types={"x9": "count"})
+    with pytest.raises(StepError, match="option ddof=True is not valid"):
+        make_step("normalise", {"method": "zscore", "ddof": True})
+    with pytest.raises(NormalisationError, match="non-negative values"):
+        make_step("aggregate", {"method": "generalised_mean", "p": 2}).transform(pd.DataFrame({"a": [-1.0, 2.0], "b": [1.0, 1.0]}), None)
+    b = build(X, fw, normalisation="minmax", base="base_period", base_period=2021)
+    assert b.regen(base="per_period").base == "per_period"
+
+
+def test_framework_views_at_depth_four():
+    f = load_framework({"name": "d", "pillars": [{"code": "T", "name": "T"}, {"code": "U", "name": "U"},
+                                                  {"code": "M", "name": "M", "parent": "T", "weight": 0.7},
+                                                  {"code": "N", "name": "N", "parent": "T", "weight": 0.3}],
+                        "indicators": [{"code": "x0", "name": "x0", "parent": "M"}, {"code": "x1", "name": "x1", "parent": "N"},
+                                       {"code": "x2", "name": "x2", "parent": "U"}]})
+    assert f.pillar_weights().to_dict() == {"T": 0.5, "U": 0.5}
+    assert f.indicator_weights().to_dict() == {"x0": 1.0, "x1": 1.0, "x2": 1.0}
+    assert "M M (level 2, w=0.7000): x0 (1.000)" in f.summary()

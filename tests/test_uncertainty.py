@@ -221,3 +221,40 @@ def test_sobol_perturbs_imputation_and_the_indicator_set_through_regen():
     assert so.extra["factors"]["indicator_set"][0] is None and len(so.extra["factors"]["indicator_set"]) == 35
     # a single normalisation and aggregation cannot move the ranks; the indicator set does
     assert so.table.loc["normalisation", "ST"] == 0 and so.table.loc["indicator_set", "ST"] > 0.05
+
+
+# ------------------------------------------------------------------ regressions found in review
+def _two_level(values, **extra):
+    X = pd.DataFrame({"unit_id": ["a", "b"] * 2, "period": [2020, 2020, 2021, 2021], **values})
+    fw = load_framework({"name": "t", "pillars": [{"code": "P", "name": "P"}, {"code": "S", "name": "S", "parent": "P"}],
+                         "indicators": [{"code": "x0", "name": "x0", "parent": "S"}, {"code": "x1", "name": "x1", "parent": "S"},
+                                        {"code": "x2", "name": "x2", "parent": "P"}], **extra})
+    return X, fw
+
+
+def test_fast_path_builds_the_base_rows_on_their_own_as_the_build_does():
+    X, fw = _two_level({"x0": [-3.0, 5, -8, 10], "x1": [10.0, 5, 100, 10], "x2": [50.0] * 4})
+    r = build(X, fw, normalisation="none", aggregation={"method": "geometric", "zeros": "shift"}, base="base_period", base_period=2020)
+    mc = uncertainty.monte_carlo(r, 2021, n=4, weights="none", keep_scores=True)
+    assert np.allclose(mc.extra["scores"][:, 0], r.index.xs(2021, level="period").to_numpy())
+
+
+def test_a_users_aggregation_function_falls_back_to_regen_in_monte_carlo():
+    X, fw = _two_level({"x0": [1.0, 2, 3, 4], "x1": [4.0, 3, 2, 1], "x2": [2.0, 5, 1, 3]})
+    r = build(X, fw, normalisation="minmax", aggregation=lambda Z, w: (Z * w).max(axis=1))
+    mc = uncertainty.monte_carlo(r, 2021, n=3, keep_scores=True)
+    assert mc.extra["path"] == ["regen per draw"]
+
+
+def test_leave_one_out_with_fixed_node_weights_and_levels_that_stay_with_their_nodes():
+    X, fw = _two_level({"x0": [1.0, 2, 3, 4], "x1": [4.0, 3, 2, 1], "x2": [2.0, 5, 1, 3]})
+    r = build(X, fw, normalisation="minmax", node_weights={"x0": 0.8, "x1": 0.2}, aggregation={2: "sum", 3: "arithmetic", 4: "arithmetic"})
+    loo = uncertainty.leave_one_out(r, 2021)
+    assert set(loo.table.index) == {"x0", "x1", "x2"}
+    d = r.regen(drop=["x2"])  # P is left with S alone: S keeps level 2's `sum`, P level 3's arithmetic
+    assert d.steps["aggregate"]["S"].name == "sum" and d.steps["aggregate"]["P"].name == "arithmetic"
+
+
+def test_ties_share_the_best_rank_in_monte_carlo():
+    S = np.array([[5.0, 1], [5, 2], [3, 2]])
+    assert uncertainty.ranks_of(S).tolist() == [[1, 3], [1, 1], [3, 1]]

@@ -128,6 +128,15 @@ def _is_level_map(spec: Any) -> bool:
     return isinstance(spec, dict) and "method" not in spec and all(isinstance(k, int | str) and str(k).isdigit() for k in spec)
 
 
+def _option_covers(option: Any, level: int, stage: str) -> bool:
+    """Whether a build option sets the method at this level (a plain method: every level it applies to)."""
+    if option is None:
+        return False
+    if _is_level_map(option):
+        return level in {int(k) for k in option}
+    return level == 1 if stage == "normalisation" else True
+
+
 def _level_specs(stage: str, option: Any, fw: Framework, default: Any, log: list[str]) -> dict[int, Any]:
     """The step spec of every level (2 … top for weights/aggregation; 1 … for normalisation)."""
     decl = fw.declared(stage)
@@ -283,8 +292,9 @@ def run(X0: pd.DataFrame, fw0: Framework, options: dict[str, Any], *, data: Any 
     log.append(f"outlier treatment: {tr.describe()} ({len(tlog)} cell(s) changed)")
 
     # ---- normalisation of the leaves
-    norm_levels = _level_specs("normalisation", o.get("normalisation"), fw, "ccid", log)
-    if fw.declared("normalisation")["default"] is None and o.get("normalisation") is None and 1 not in fw.declared("normalisation")["levels"]:
+    # methods are declared per level of the ORIGINAL framework, so a drop never moves them to other nodes
+    norm_levels = _level_specs("normalisation", o.get("normalisation"), fw0, "ccid", log)
+    if fw0.declared("normalisation")["default"] is None and o.get("normalisation") is None and 1 not in fw0.declared("normalisation")["levels"]:
         log.append("normalisation: the framework declares none; dgkit's default ccid")
     info = fw.leaf_info()
     dirs = info["direction"].astype(int)
@@ -292,7 +302,7 @@ def run(X0: pd.DataFrame, fw0: Framework, options: dict[str, Any], *, data: Any 
     overridden = []
     for c in leaves:
         own = fw.node_method(c, "normalisation")
-        per_leaf[c] = own if own is not None and o.get("normalisation") is None else norm_levels[1]
+        per_leaf[c] = own if own is not None and not _option_covers(o.get("normalisation"), 1, "normalisation") else norm_levels[1]
         if own is not None and per_leaf[c] != own:
             overridden.append(c)
     if overridden:
@@ -316,15 +326,17 @@ def run(X0: pd.DataFrame, fw0: Framework, options: dict[str, Any], *, data: Any 
         log.append(f"normalisation: {label} for {len(cols)} indicator(s)" + (f" ({', '.join(cols)})" if len(groups) > 1 else ""))
 
     # ---- weights and aggregation, level by level
-    w_levels = _level_specs("weights", o.get("weights"), fw, "framework", log)
-    a_levels = _level_specs("aggregation", o.get("aggregation"), fw, "arithmetic", log)
+    w_levels = _level_specs("weights", o.get("weights"), fw0, "framework", log)
+    a_levels = _level_specs("aggregation", o.get("aggregation"), fw0, "arithmetic", log)
     nominal = fw.weights_within_parent()
     given = {str(k): float(v) for k, v in (o.get("node_weights") or {}).items()}
-    unknown = [k for k in given if k not in nominal.index]
+    all_nodes = list(fw0.parents)
+    unknown = [k for k in given if k not in all_nodes]
     if unknown:
         raise StepError(f"node_weights: {unknown[0]!r} is not a node of framework '{fw.name}'",
-                        suggestion=difflib.get_close_matches(unknown[0], list(nominal.index), n=3) or None)
-    lev = fw.levels
+                        suggestion=difflib.get_close_matches(unknown[0], all_nodes, n=3) or all_nodes[:8])
+    given = {k: v for k, v in given.items() if k in nominal.index}  # nodes left out by `drop` take their weights with them
+    lev = fw0.levels
     values = Z.copy()
     weights: dict[str, float] = {}
     steps["weight"], steps["aggregate"], steps["normalise_level"] = {}, {}, {}
@@ -353,7 +365,7 @@ def run(X0: pd.DataFrame, fw0: Framework, options: dict[str, Any], *, data: Any 
         weights.update(w.to_dict())
         # aggregation
         own = fw.node_method(node, "aggregation") if node != fw.index_code else None
-        spec = a_levels[lev[node]] if own is None or o.get("aggregation") is not None else own
+        spec = a_levels[lev[node]] if own is None or _option_covers(o.get("aggregation"), lev[node], "aggregation") else own
         if own is not None and spec != own:
             log.append(f"override: aggregation of {node} is {_describe(spec)} (the framework declares {_describe(own)} for it)")
         ag = make_step("aggregate", spec, "aggregation")
@@ -370,9 +382,9 @@ def run(X0: pd.DataFrame, fw0: Framework, options: dict[str, Any], *, data: Any 
         if nspec is not None and nspec != "none":
             for p in periods if base_period is None else [base_period]:
                 st = make_step("normalise", nspec, "normalisation")
-                st.fit(values.loc[fit_rows(p), [node]], context=f" ({node}, {p})")
+                st.fit(values.loc[fit_rows(p), [node]], info=pd.DataFrame({"type": ["index"]}, index=[node]), context=f" ({node}, {p})")
                 for q in (periods if base_period is not None else [p]):
-                    values.loc[by_period[q], node] = st.transform(values.loc[by_period[q], [node]]).iloc[:, 0].to_numpy()
+                    values.loc[by_period[q], node] = st.transform(values.loc[by_period[q], [node]], context=f" ({node}, {q})").iloc[:, 0].to_numpy()
                 steps["normalise_level"][(node, p)] = st
     for lv in sorted({lev[n] for n in fw.internal_nodes}):
         nodes = [n for n in fw.internal_nodes if lev[n] == lv]

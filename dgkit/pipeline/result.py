@@ -170,7 +170,7 @@ class Build:
     @property
     def additive(self) -> bool:
         """True when the index is a weighted arithmetic mean of the indicators (contributions add up)."""
-        return all(getattr(s, "name", "") == "arithmetic" for s in self.steps["aggregate"].values()) and not self.steps["normalise_level"]
+        return all(getattr(s, "name", "") in ("arithmetic", "none") for s in self.steps["aggregate"].values()) and not self.steps["normalise_level"]
 
     @property
     def contributions(self) -> pd.DataFrame:
@@ -247,7 +247,10 @@ class Build:
         An option set to None returns to its default."""
         from dgkit.pipeline.build import check_options, run
 
-        opts = {k: v for k, v in {**self.options, **changes}.items() if v is not None}
+        merged = {**self.options, **changes}
+        if changes.get("base") == "per_period" and "base_period" not in changes:
+            merged.pop("base_period", None)  # back to per-period fitting: the base period goes with it
+        opts = {k: v for k, v in merged.items() if v is not None}
         return run(self.panel, self.framework_original, check_options(opts), data=self.data, synthetic=self.synthetic, dataset=self.dataset)
 
     def compare(self, other: Build, period: Any = None) -> Comparison:

@@ -49,7 +49,8 @@ class Param:
     expected: str = ""
 
     def validate(self, step: str, name: str, value: Any) -> Any:
-        if self.choices is not None and value not in self.choices:
+        bool_mismatch = isinstance(value, bool) and self.choices is not None and not any(isinstance(c, bool) for c in self.choices)
+        if self.choices is not None and (value not in self.choices or bool_mismatch):
             close = difflib.get_close_matches(str(value), [str(c) for c in self.choices], n=3, cutoff=0.4)
             raise StepError(f"{step}: option {name}={value!r} is not valid", expected=" | ".join(map(repr, self.choices)),
                             suggestion=close or None)
