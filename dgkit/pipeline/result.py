@@ -83,7 +83,8 @@ class Comparison:
         return float(self.table["rank_change"].abs().mean())
 
     def summary(self) -> Summary:
-        rows = [(k, f"{a!r} → {b!r}") for k, (a, b) in self.recipe_changes.items()] or [("(none)", "same recipe")]
+        rows = [(k, f"{a if a is not None else '—'} → {b if b is not None else '—'}") for k, (a, b) in self.recipe_changes.items()] \
+            or [("(none)", "the same recipe")]
         t = self.table
         moved = t[t["rank_change"] != 0]
         stats = [("units", str(len(t))), ("units whose rank changes", str(len(moved))),
@@ -260,8 +261,14 @@ class Build:
         ra, rb = self.ranks.xs(p, level="period"), other.ranks.xs(p, level="period")
         df = pd.DataFrame({"index_a": a, "index_b": b, "rank_a": ra, "rank_b": rb})
         df["rank_change"] = (df["rank_b"] - df["rank_a"]).astype("Int64")
-        keys = sorted(set(self.options) | set(other.options))
-        diff = {k: (self.options.get(k), other.options.get(k)) for k in keys if self.options.get(k) != other.options.get(k)}
+        def steps(b: Build) -> dict[str, str]:
+            return {f"{r.stage} [{r.where}]": r.method + (f" ({r.options})" if r.options else "") for r in b.recipe().itertuples()}
+
+        ra, rb = steps(self), steps(other)
+        diff: dict[str, tuple[Any, Any]] = {k: (ra.get(k), rb.get(k)) for k in dict.fromkeys([*ra, *rb]) if ra.get(k) != rb.get(k)}
+        for k in ("periods", "drop", "types", "node_weights"):
+            if self.options.get(k) != other.options.get(k):
+                diff[k] = (self.options.get(k), other.options.get(k))
         if self.framework_original is not other.framework_original:
             diff["framework"] = (self.framework_original.name, other.framework_original.name)
         return Comparison(df.sort_values("rank_a"), diff, p)

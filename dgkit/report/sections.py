@@ -30,8 +30,13 @@ def index_construction(ch: Chapter) -> dict[str, Any]:
     ind["weight_in_pillar"] = b.indicator_weights.reindex(ind["code"]).to_numpy()
     ind["weight_in_index"] = b.overall_weights.reindex(ind["code"]).to_numpy()
     ch.table(ind, "framework", ch.mark(ch.t("指标体系与权重", "Framework and weights"), syn), fw.meta.get("source", ""), decimals=4)
-    pil = fw.pillars[["code", "name", "name_en"]].assign(weight=b.pillar_weights.reindex(fw.pillars["code"]).to_numpy())
-    ch.table(pil, "pillar_weights", ch.t("一级指标权重 (由第4章 Top5 数据反推)", "Pillar weights (implied from the published top-5 table)"), "000_040576678a80d79e.txt 第4章; dgkit.weights.implied_weights", decimals=4)
+    top_rows = fw.pillars[fw.pillars["code"].isin(b.top_nodes)]
+    pil = top_rows[["code", "name", "name_en"]].assign(weight=b.pillar_weights.reindex(top_rows["code"]).to_numpy())
+    ws = top_rows["weight_source"].dropna().astype(str) if "weight_source" in top_rows.columns else pd.Series(dtype=str)
+    implied = ws.str.contains("implied").any()
+    ch.table(pil, "pillar_weights", ch.t("一级指标权重" + (" (由公布的分项与总分反推)" if implied else ""),
+                                         "Pillar weights" + (" (implied from published sub-scores and totals)" if implied else "")),
+             (ws.iat[0] if len(ws) else fw.meta.get("source", "")) or f"framework {fw.name}", decimals=4)
     au = b.audits[y].indicators.reset_index(names="indicator")
     ch.table(au, "audit", ch.mark(ch.t(f"{y} 年数据审计", f"Data audit {y}"), syn), "dgkit.audit", decimals=3)
     if len(b.impute_log):
@@ -45,7 +50,7 @@ def index_construction(ch: Chapter) -> dict[str, Any]:
     ch.figure(fig, "index_bar")
     top = tab.iloc[0]
     ch.fact("index_mean", float(b.index.xs(y, level="period").mean()),
-            ch.mark(f"{fw.name} index {y}: mean {b.index.xs(y, level='period').mean():.1f}, top {top['name']} {top['index']:.1f} (n = {len(tab)})", syn),
+            ch.mark(f"{fw.name} index {y}: mean {b.index.xs(y, level='period').mean():.3g}, top {top['name']} {top['index']:.3g} (n = {len(tab)})", syn),
             ch.index_source())
     return {"result": b, "framework": ind, "audit": au, "scores": tab, "log": b.log}
 
