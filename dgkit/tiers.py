@@ -57,7 +57,7 @@ class Ranking(Step):
     kind = "rank"
     name = "standard"
     params = {"ties": Param("dense", choices=("dense", "min", "max", "average", "first")),
-              "decimals": Param(1, check=lambda v: v is None or (isinstance(v, int) and not isinstance(v, bool) and v >= 0),
+              "decimals": Param(None, check=lambda v: v is None or (isinstance(v, int) and not isinstance(v, bool) and v >= 0),
                                 expected="None or an integer ≥ 0")}
 
     def transform(self, scores: pd.Series, **_: object) -> pd.Series:

@@ -252,11 +252,11 @@ def test_summary_prints_and_renders_as_html_and_latex():
     r = build(data.demo_panel(), "ccid_2020", impute="median")
     s = r.summary()
     text = str(s)
-    assert "SYNTHETIC" in text and "normalise [level 1 (per_period)]" in text and "impute [all]" in text and "median" in text
+    assert "SYNTHETIC" in text and "normalise [level 1]" in text and "fitted per period" in text and "impute [all]" in text and "median" in text
     html = s.as_html()
     assert html.startswith("<table>") and "ccid" in html and "<details>" in html
     tex = s.as_latex()
-    assert r"\begin{tabular}{ll}" in tex and r"per\_period" in tex
+    assert r"\begin{tabular}{ll}" in tex and r"ccid\_2020" in tex and "ccid_2020" not in tex  # escaped for LaTeX
     rec = r.recipe()
     assert list(rec["stage"]) == ["impute", "treat", "normalise", "weight", "aggregate", "weight", "aggregate", "rank"]
     assert rec.loc[rec.stage == "weight", "where"].iat[0] == "level 2: INF, SEC, SRV, APP, DAT"

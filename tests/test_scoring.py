@@ -287,7 +287,7 @@ def test_ccid_demo_index_end_to_end_and_regen():
     # a unit at the cohort mean of every indicator would score Σ w·(80 or 55.45)
     mm = r.regen(normalisation="minmax")
     cmp = r.compare(mm, 2023)
-    assert cmp.table["rank_change"].abs().max() >= 1 and cmp.recipe_changes == {"normalise [level 1 (per_period)]": ("ccid (scale=80)", "minmax (lo=0.0, hi=100.0)")}
+    assert cmp.table["rank_change"].abs().max() >= 1 and cmp.recipe_changes == {"normalise [level 1]": ("ccid (scale=80, fitted per period)", "minmax (lo=0.0, hi=100.0, fitted per period)")}
     assert any("normalisation: minmax" in x for x in mm.log) and any("override: normalisation at level 1 is minmax" in x for x in mm.log)
     t = r.regen(impute="interpolate", treat="winsorise")
     assert len(t.impute_log) == 79 and len(t.treat_log) > 0

@@ -196,7 +196,7 @@ def test_compare_two_builds_side_by_side(demo):
     c = demo.compare(other, 2023)
     assert list(c.table.columns) == ["index_a", "index_b", "rank_a", "rank_b", "rank_change"]
     assert (c.table["rank_change"] == c.table["rank_b"] - c.table["rank_a"]).all()
-    assert c.recipe_changes == {"normalise [level 1 (per_period)]": ("ccid (scale=80)", "rank (scale=100.0)")}
+    assert c.recipe_changes == {"normalise [level 1]": ("ccid (scale=80, fitted per period)", "rank (scale=100.0, fitted per period)")}
     assert "rank" in str(c.summary())
 
 

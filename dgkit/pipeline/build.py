@@ -25,7 +25,8 @@ base_period     the period fitted once when ``base="base_period"`` (default: the
 weights         weighting step for every level, or ``{level: step}``; default ``framework``
 node_weights    ``{code: weight}``: fixed weights of nodes among their siblings (siblings given together)
 aggregation     step for every level, or ``{level: step}``; default: the framework's (else ``arithmetic``)
-rank            rank step (default ``{"method": "standard", "ties": "dense", "decimals": 1}``)
+rank            rank step (default ``{"method": "standard", "ties": "dense", "decimals": None}``: unrounded scores;
+                ``decimals: 1`` ranks the scores as a report prints them, so equal printed scores tie)
 drop            codes of indicators (or pillars) to leave out
 types           ``{code: "count" | "index"}``: CCID indicator types to change
 =============== ==============================================================================
@@ -50,7 +51,7 @@ from dgkit.pipeline.steps import StepError, make_step
 OPTIONS = ("periods", "impute", "treat", "normalisation", "base", "base_period", "weights", "node_weights", "aggregation",
            "rank", "drop", "types")
 BASES = ("per_period", "base_period")
-DEFAULT_RANK = {"method": "standard", "ties": "dense", "decimals": 1}
+DEFAULT_RANK = {"method": "standard", "ties": "dense", "decimals": None}
 
 
 def _ensure_steps_registered() -> None:
