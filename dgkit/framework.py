@@ -47,6 +47,13 @@ WEIGHT_TOL = 1e-3
 TYPES = ("count", "index")
 NOTE_KEYS = ("source", "formula", "note", "notes")
 METHOD_ALIASES = {"weighted_arithmetic": "arithmetic", "weighted_geometric": "geometric", "points": "none"}
+
+
+def _alias(m: Any) -> Any:
+    """A declared method (name or ``{method: …}``) with the bundled frameworks' spellings read."""
+    if isinstance(m, dict):
+        return {**m, "method": METHOD_ALIASES.get(m.get("method"), m.get("method"))}
+    return METHOD_ALIASES.get(m, m)
 LEAF_PARAMS = ("target", "lower", "upper")
 
 
@@ -180,9 +187,9 @@ class Framework:
         opts = {k: v for k, v in block.items() if k not in (*NOTE_KEYS, "method", "levels", "base", "indicator_to_pillar", "pillar_to_index")}
 
         def spec(m: Any, with_opts: bool = False) -> Any:
+            m = _alias(m)
             if isinstance(m, dict):
-                return {**m, "method": METHOD_ALIASES.get(m.get("method"), m.get("method"))}
-            m = METHOD_ALIASES.get(m, m)
+                return m
             return {"method": m, **opts} if opts and with_opts else m
 
         if block.get("method") is not None:
@@ -208,7 +215,7 @@ class Framework:
                 hit = t.loc[t["code"] == code, stage]
                 if len(hit) and isinstance(hit.iat[0], str | dict):
                     m = hit.iat[0]
-                    return {**m, "method": METHOD_ALIASES.get(m.get("method"), m.get("method"))} if isinstance(m, dict) else METHOD_ALIASES.get(m, m)
+                    return _alias(m)
         return None
 
     def without(self, codes: list[str] | tuple[str, ...]) -> Framework:

@@ -138,27 +138,13 @@ class NoImputation(Imputer):
 
 
 class _CohortStat(Imputer):
+    """The indicator's ``stat`` (mean or median) over the period's units."""
+
     stat = "mean"
 
     def fit(self, X: pd.DataFrame, **_: Any) -> Step:
         self.fitted_ = {"fill": getattr(X.astype(float), self.stat)()}
         return self
-
-
-@register("impute")
-class MeanImputation(_CohortStat):
-    """The indicator's mean over the period's units."""
-
-    name = "mean"
-    stat = "mean"
-
-
-@register("impute")
-class MedianImputation(_CohortStat):
-    """The indicator's median over the period's units."""
-
-    name = "median"
-    stat = "median"
 
 
 def _is_grouping(v: Any) -> bool:
@@ -191,16 +177,9 @@ class _GroupStat(Imputer):
         return X.fillna(by).fillna(self.fitted_["fill"])
 
 
-@register("impute")
-class GroupMeanImputation(_GroupStat):
-    name = "group_mean"
-    stat = "mean"
-
-
-@register("impute")
-class GroupMedianImputation(_GroupStat):
-    name = "group_median"
-    stat = "median"
+for _stat in ("mean", "median"):  # mean, median, group_mean, group_median
+    register("impute")(type(f"{_stat.capitalize()}Imputation", (_CohortStat,), {"name": _stat, "stat": _stat}))
+    register("impute")(type(f"Group{_stat.capitalize()}Imputation", (_GroupStat,), {"name": f"group_{_stat}", "stat": _stat}))
 
 
 @register("impute")

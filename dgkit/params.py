@@ -178,7 +178,7 @@ def validate_params(d: Any, file: str, root: Path | None = None) -> None:
     if opts:
         import difflib
 
-        from dgkit.pipeline.build import BASES, OPTIONS
+        from dgkit.pipeline.build import BASES, OPTION_KINDS, OPTIONS
 
         for k, v in opts.items():
             if k in ("periods",) or k not in OPTIONS:
@@ -188,8 +188,7 @@ def validate_params(d: Any, file: str, root: Path | None = None) -> None:
             if k == "base" and v not in BASES:
                 raise ParamsError("unknown base", file=file, column="index.options.base", got=v, expected=" | ".join(BASES),
                                   suggestion=difflib.get_close_matches(str(v), BASES, n=1, cutoff=0.3) or None)
-            kind = {"impute": "impute", "treat": "treat", "normalisation": "normalise", "weights": "weight",
-                    "aggregation": "aggregate", "rank": "rank"}.get(k)
+            kind = OPTION_KINDS.get(k)
             if kind == "treat" and isinstance(v, bool):
                 continue
             if kind:

@@ -43,6 +43,7 @@ class DrawEvaluator:
     """
 
     def __init__(self, result: Any, period: Any) -> None:
+        self.result, self.period = result, period
         fw = result.framework
         per = result.normalised.index.get_level_values("period")
         rows = per == period
@@ -88,6 +89,18 @@ class DrawEvaluator:
         """Index of the period's units for every draw: (units, draws). ``W[node]``: (draws, children)."""
         base = self._level(self.L_base, W, None, None) if self.L_base is not None else None
         return self._level(self.L, W, base, self.L_base)[self.index_code][: self.n]
+
+    def scores(self, W: dict[str, np.ndarray], units: list[str]) -> tuple[np.ndarray, str]:
+        """Index of ``units`` (rows, in that order) for every draw, and the route taken: the vectorised
+        path, or one ``regen(node_weights=…)`` per draw when the recipe has a step the fast path cannot follow."""
+        if self.supported:
+            S, path = self.evaluate(W), "vectorised"
+        else:
+            d = next(iter(W.values())).shape[0]
+            S = np.column_stack([self.result.regen(node_weights=node_weights(self, W, j)).index.xs(self.period, level="period")
+                                 .reindex(self.units).to_numpy() for j in range(d)])
+            path = "regen per draw"
+        return pd.DataFrame(S, index=self.units).reindex(units).to_numpy(), path
 
     def draw(self, n: int, rng: np.random.Generator, how: str = "dirichlet", alpha: float = 50.0, spread: float = 0.25) -> dict[str, np.ndarray]:
         """Weight draws for every node (module docstring)."""
@@ -200,14 +213,8 @@ def monte_carlo(result: Any, period: Any = None, n: int = 1000, seed: int = 0, w
         for start in range(0, len(idx), chunk):
             ids = idx[start:start + chunk]
             W = ev.draw(len(ids), rng, weights, alpha, spread)
-            if ev.supported:
-                S = ev.evaluate(W)
-                paths.add("vectorised")
-            else:
-                S = np.column_stack([r.regen(node_weights=node_weights(ev, W, j)).index.xs(y, level="period").reindex(ev.units).to_numpy()
-                                     for j in range(len(ids))])
-                paths.add("regen per draw")
-            S = pd.DataFrame(S, index=ev.units).reindex(units).to_numpy()
+            S, path = ev.scores(W, units)
+            paths.add(path)
             R = ranks_of(S)
             C += np.bincount((np.arange(nu)[:, None] * nu + (R - 1)).ravel(), minlength=nu * nu).reshape(nu, nu)
             if nominal_tiers is not None and tier_fn is not None:
@@ -282,12 +289,7 @@ def sobol(result: Any, period: Any = None, n: int = 256, seed: int = 0, spread: 
         W = {nd: np.tile(ev.nominal[nd], (len(sel), 1)) for nd in ev.nodes}
         live = [k for k in kids if k in ev.children[top]]
         W[top] = ev.nominal[top] * X[np.ix_(sel, [kids.index(k) for k in live])]
-        if ev.supported:
-            S = ev.evaluate(W)
-        else:
-            S = np.column_stack([r.regen(node_weights=node_weights(ev, W, j)).index.xs(y, level="period").reindex(ev.units).to_numpy()
-                                 for j in range(len(sel))])
-        R[:, sel] = ranks_of(pd.DataFrame(S, index=ev.units).reindex(units).to_numpy())
+        R[:, sel] = ranks_of(ev.scores(W, units)[0])
     shift = np.abs(R - nominal_rank[:, None]).mean(axis=0)
     Si = sobol_analyze.analyze(problem, shift, calc_second_order=False, num_resamples=num_resamples, seed=seed)
     table = pd.DataFrame({"S1": Si["S1"], "S1_conf": Si["S1_conf"], "ST": Si["ST"], "ST_conf": Si["ST_conf"]}, index=names)

@@ -220,45 +220,20 @@ class FrameworkWeights(Weighter):
         return self
 
 
-@register("weight")
-class EqualWeights(Weighter):
-    """1/k for each of k children."""
+class _FromData(Weighter):
+    """Weights computed from the children's data alone (``compute``)."""
 
-    name = "equal"
+    compute: Any
 
     def fit(self, Z: pd.DataFrame, **_: Any) -> Step:
-        self.fitted_ = {"weights": equal(list(Z.columns))}
+        self.fitted_ = {"weights": type(self).compute(Z)}
         return self
 
 
-@register("weight")
-class EntropyWeights(Weighter):
-    """Entropy weights on the min-max scaled children (module docstring)."""
-
-    name = "entropy"
-
-    def fit(self, Z: pd.DataFrame, **_: Any) -> Step:
-        self.fitted_ = {"weights": entropy(_scaled(Z))}
-        return self
-
-
-@register("weight")
-class CriticWeights(Weighter):
-    """CRITIC weights on the min-max scaled children (module docstring)."""
-
-    name = "critic"
-
-    def fit(self, Z: pd.DataFrame, **_: Any) -> Step:
-        self.fitted_ = {"weights": critic(_scaled(Z))}
-        return self
-
-
-@register("weight")
-class PCAWeights(Weighter):
-    """Squared loadings of the first principal component (module docstring)."""
-
-    name = "pca"
-
-    def fit(self, Z: pd.DataFrame, **_: Any) -> Step:
-        self.fitted_ = {"weights": pca(Z)}
-        return self
+for _name, _compute, _doc in (
+    ("equal", lambda Z: equal(list(Z.columns)), "1/k for each of k children."),
+    ("entropy", lambda Z: entropy(_scaled(Z)), "Entropy weights on the min-max scaled children (module docstring)."),
+    ("critic", lambda Z: critic(_scaled(Z)), "CRITIC weights on the min-max scaled children (module docstring)."),
+    ("pca", pca, "Squared loadings of the first principal component (module docstring)."),
+):
+    register("weight")(type(f"{_name.capitalize()}Weights", (_FromData,), {"name": _name, "compute": staticmethod(_compute), "__doc__": _doc}))

@@ -44,13 +44,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dgkit.errors import FrameworkError, NormalisationError
+from dgkit.errors import FrameworkError
 from dgkit.framework import Framework, load_framework
 from dgkit.pipeline.steps import StepError, make_step
 
 OPTIONS = ("periods", "impute", "treat", "normalisation", "base", "base_period", "weights", "node_weights", "aggregation",
            "rank", "drop", "types")
 BASES = ("per_period", "base_period")
+OPTION_KINDS = {"impute": "impute", "treat": "treat", "normalisation": "normalise", "weights": "weight",
+                "aggregation": "aggregate", "rank": "rank"}  # build options that name steps
 DEFAULT_RANK = {"method": "standard", "ties": "dense", "decimals": None}
 
 
@@ -238,7 +240,7 @@ def run(X0: pd.DataFrame, fw0: Framework, options: dict[str, Any], *, data: Any 
         raise FrameworkError(f"normalisation.base {base!r} is not valid", file=fw.file, column="normalisation.base", expected=" | ".join(BASES))
     base_period = None
     if base == "base_period":
-        base_period = o.get("base_period", periods[0]) if o.get("base_period") is not None else periods[0]
+        base_period = periods[0] if o.get("base_period") is None else o["base_period"]
         if base_period not in periods:
             raise StepError(f"base_period {base_period!r} is not among the periods built", expected=f"one of {periods}")
         log.append(f"panel: fitted once on the base period {base_period} and applied to every period (levels comparable over time)")
@@ -260,18 +262,21 @@ def run(X0: pd.DataFrame, fw0: Framework, options: dict[str, Any], *, data: Any 
     steps: dict[str, Any] = {}
     groupings = dataset.grouping if dataset is not None else _builtin_grouping(X)
 
+    def each_period(kind: str, step: Any, data: pd.DataFrame, **context: Any) -> tuple[pd.DataFrame, dict[Any, Any]]:
+        """A copy of the step fitted and applied within each period (the cohort of impute and treat)."""
+        parts, fitted = [], {}
+        for p in periods:
+            fitted[p] = make_step(kind, step)
+            parts.append(fitted[p].fit(data.loc[by_period[p]], **context).transform(data.loc[by_period[p]]))
+        return pd.concat(parts).reindex(data.index), fitted
+
     # ---- imputation
     imp = make_step("impute", o.get("impute") or "none", "impute")
     if getattr(imp, "panel", False):
         imputed = imp.fit(X, groupings=groupings).transform(X)
         steps["impute"] = imp
     else:
-        parts, steps["impute"] = [], {}
-        for p in periods:
-            s_ = make_step("impute", imp)
-            parts.append(s_.fit(X.loc[by_period[p]], groupings=groupings).transform(X.loc[by_period[p]]))
-            steps["impute"][p] = s_
-        imputed = pd.concat(parts).reindex(X.index)
+        imputed, steps["impute"] = each_period("impute", imp, X, groupings=groupings)
     ilog = changes(X, imputed, f"impute:{imp.describe()}") if imp.name != "none" else pd.DataFrame(columns=LOG_COLUMNS)
     log.append(f"imputation: {imp.describe()} ({len(ilog)} cell(s) filled)")
     if imputed.isna().to_numpy().any():
@@ -283,12 +288,7 @@ def run(X0: pd.DataFrame, fw0: Framework, options: dict[str, Any], *, data: Any 
         treated, tlog = imputed, pd.DataFrame(columns=LOG_COLUMNS)
         steps["treat"] = tr
     else:
-        parts, steps["treat"] = [], {}
-        for p in periods:
-            s_ = make_step("treat", tr)
-            parts.append(s_.fit(imputed.loc[by_period[p]]).transform(imputed.loc[by_period[p]]))
-            steps["treat"][p] = s_
-        treated = pd.concat(parts).reindex(X.index)
+        treated, steps["treat"] = each_period("treat", tr, imputed)
         tlog = changes(imputed, treated, f"treat:{tr.describe()}")
     log.append(f"outlier treatment: {tr.describe()} ({len(tlog)} cell(s) changed)")
 
@@ -310,7 +310,7 @@ def run(X0: pd.DataFrame, fw0: Framework, options: dict[str, Any], *, data: Any 
         log.append(f"override: normalisation {_describe(norm_levels[1])} also for {', '.join(overridden)} (the framework gives them their own)")
     groups: dict[str, list[str]] = {}
     for c, spec in per_leaf.items():
-        groups.setdefault(_describe(spec) if not callable(spec) or isinstance(spec, str | dict) else repr(spec), []).append(c)
+        groups.setdefault(_describe(spec), []).append(c)
     Z = pd.DataFrame(index=treated.index, columns=leaves, dtype=float)
     steps["normalise"] = {}
     for label, cols in groups.items():
@@ -389,7 +389,7 @@ def run(X0: pd.DataFrame, fw0: Framework, options: dict[str, Any], *, data: Any 
                 steps["normalise_level"][(node, p)] = st
     for lv in sorted({lev[n] for n in fw.internal_nodes}):
         nodes = [n for n in fw.internal_nodes if lev[n] == lv]
-        ws = {_describe(steps["weight"][n]) if steps["weight"][n] == "given" else steps["weight"][n].describe() for n in nodes}
+        ws = {"given" if steps["weight"][n] == "given" else steps["weight"][n].describe() for n in nodes}
         ags = {steps["aggregate"][n].describe() for n in nodes}
         log.append(f"level {lv} ({len(nodes)} node(s)): weights {', '.join(sorted(ws))}; aggregation {', '.join(sorted(ags))}"
                    + (f"; {missing[lv]} missing child value(s), weights renormalised over the available ones" if missing.get(lv) else ""))
@@ -424,11 +424,3 @@ def _builtin_grouping(X: pd.DataFrame) -> Any:
         return g[name]
     return get
 
-
-def ensure(result: Any) -> Any:
-    """Accept a Build only (a helpful error for anything else)."""
-    from dgkit.pipeline.result import Build
-
-    if not isinstance(result, Build):
-        raise NormalisationError(f"expected the result of dgkit.build(), got {type(result).__name__}")
-    return result

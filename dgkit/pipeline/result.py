@@ -97,10 +97,6 @@ class Comparison:
         return self.summary().as_html() + self.table.to_html()
 
 
-def _many(b: Any) -> bool:
-    return len({k[0] for k in b.steps["normalise"]}) > 1
-
-
 @dataclass
 class Build:
     """Every stage of one build; see the module docstring and :func:`dgkit.build`."""
@@ -205,13 +201,13 @@ class Build:
 
         one("impute", "all", self.steps["impute"])
         one("treat", "all", self.steps["treat"])
-        seen = set()
+        first: dict[str, Any] = {}  # one row per group of indicators sharing a normalisation
         for (label, _), st in self.steps["normalise"].items():
-            if label not in seen:
-                seen.add(label)
-                fit = f"fitted on base period {self.base_period}" if self.base_period is not None else "fitted per period"
-                rows.append({"stage": "normalise", "where": "level 1" + (f": {label}" if len(seen) > 1 or _many(self) else ""),
-                             "method": st.name, "options": ", ".join([*(f"{k}={v!r}" for k, v in st.get_params().items()), fit])})
+            first.setdefault(label, st)
+        fit = f"fitted on base period {self.base_period}" if self.base_period is not None else "fitted per period"
+        for label, st in first.items():
+            rows.append({"stage": "normalise", "where": "level 1" + (f": {label}" if len(first) > 1 else ""),
+                         "method": st.name, "options": ", ".join([*(f"{k}={v!r}" for k, v in st.get_params().items()), fit])})
         for lv in sorted({lev[n] for n in self.framework.internal_nodes}):
             nodes = [n for n in self.framework.internal_nodes if lev[n] == lv]
             for stage, key in (("weight", "weight"), ("aggregate", "aggregate")):
