@@ -14,6 +14,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from dgkit.report import run_report
 
     chapters = [c.strip() for c in args.chapters.split(",") if c.strip()] if args.chapters else None
+    years = _parse_years(args.years) if args.years else None
     result = run_report(
         params_path=args.params,
         chapters=chapters,
@@ -23,9 +24,30 @@ def _cmd_report(args: argparse.Namespace) -> int:
         quick=args.quick,
         progress=not args.no_progress,
         fresh_kernels=args.fresh_kernels,
+        year=args.year,
+        years=years,
     )
-    print(result.summary())
-    return 0 if result.ok else 1
+    results = result if isinstance(result, list) else [result]
+    for r in results:
+        print(r.summary())
+    return 0 if all(r.ok for r in results) else 1
+
+
+def _parse_years(spec: str) -> list[int]:
+    """``2019-2023`` or ``2019,2021,2023`` (or both: ``2016-2018,2022``)."""
+    from dgkit.errors import ParamsError
+
+    out: list[int] = []
+    for part in spec.split(","):
+        part = part.strip()
+        a, sep, b = part.partition("-")
+        try:
+            out += list(range(int(a), int(b) + 1)) if sep else [int(a)]
+        except ValueError:
+            raise ParamsError("invalid --years", column="--years", expected="e.g. 2019-2023 or 2019,2021", got=spec) from None
+    if not out:
+        raise ParamsError("invalid --years", column="--years", expected="e.g. 2019-2023 or 2019,2021", got=spec)
+    return sorted(set(out))
 
 
 def _cmd_lab(args: argparse.Namespace) -> int:
@@ -99,6 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--force", action="store_true", help="replace an existing report of this edition")
     r.add_argument("--quick", action="store_true", help="quick mode (fewer Monte Carlo draws), as the tests use")
     r.add_argument("--no-progress", action="store_true", help="no progress bar")
+    r.add_argument("--year", type=int, default=None, help="focus year (overrides the params' year; folder <edition>-<year>)")
+    r.add_argument("--years", default=None, help="one report per year, e.g. 2019-2023 or 2019,2021 (each in its own folder)")
     r.add_argument("--fresh-kernels", action="store_true", help="one new kernel per chapter (slower; default reuses a reset kernel per worker)")
     r.set_defaults(func=_cmd_report)
 

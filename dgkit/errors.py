@@ -89,6 +89,22 @@ class ParamsError(InputError):
     """A params file that is invalid (unknown key, wrong type, unsafe YAML, bad path)."""
 
 
+class ParamsProblems(ParamsError):
+    """Every problem of a params file at once (``problems`` holds one :class:`ParamsError` each)."""
+
+    def __init__(self, file: str | Path, problems: list[ParamsError]) -> None:
+        self.problems = problems
+        if len(problems) == 1:
+            p = problems[0]
+            super().__init__(p.problem, file=p.file, row=p.row, column=p.column, expected=p.expected, got=p.got, suggestion=p.suggestion)
+            return
+        lines = [f"{len(problems)} problems in params file {file}:"]
+        lines += [f"  - {str(p).removeprefix(str(file) + ', ').removeprefix(str(file) + ': ')}" for p in problems]
+        self.problem = "\n".join(lines)
+        self.file, self.row, self.column, self.expected, self.got, self.suggestion = str(file), None, None, None, None, None
+        Exception.__init__(self, self.problem)
+
+
 class ReportError(DgkitError, RuntimeError):
     """The report runner could not complete."""
 

@@ -1,8 +1,8 @@
 """Tiers (梯队 / 梯度 / 档次) and ranks.
 
-* :func:`rank_scores` — ranks with ties sharing a rank. ``ties="dense"`` (1, 1, 2, 3, 3, 4) is
-  what the seeds print (中央党校 2019; Tsinghua 三(三)2 并列第二 … 并列第三); ``ties="min"``
-  gives competition ranks (1, 1, 3). ``decimals`` rounds scores first (published scores are
+* :func:`rank_scores` — ranks with ties sharing a rank. ``ties="min"`` (default) gives
+  competition ranks (1, 1, 3); ``ties="dense"`` (1, 1, 2, 3, 3, 4) is how some seeds word ties
+  (Tsinghua 三(三)2 并列第二 … 并列第三). ``decimals`` rounds scores first (published scores are
   rounded, so equal printed scores tie).
 * :func:`fixed_tiers` — fixed thresholds with **inclusive lower bounds**: Tsinghua provinces
   70/65/60/50 (三(二): "70 分（含）以上 … 50 分以下"), CSTC bands [95,100), [85,95) … [0,60).
@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from dgkit.pipeline.steps import Param, Step, register
+from dgkit.stats.result import StatResult, skippable
 
 TSINGHUA_LABELS = ["引领型", "优质型", "特色型", "发展型", "追赶型"]
 CSTC_LABELS = ["卓越", "优秀", "良好", "发展", "起步"]
@@ -45,7 +46,7 @@ def label(tier: object, lang: str = "zh") -> object:
     return TIER_EN.get(tier, tier) if lang == "en" and isinstance(tier, str) else tier
 
 
-def rank_scores(scores: pd.Series, ties: str = "dense", decimals: int | None = None, ascending: bool = False) -> pd.Series:
+def rank_scores(scores: pd.Series, ties: str = "min", decimals: int | None = None, ascending: bool = False) -> pd.Series:
     """Rank (1 = best); equal scores share a rank (see module docstring)."""
     s = scores.round(decimals) if decimals is not None else scores
     return s.rank(method=ties, ascending=ascending).astype("Int64").rename("rank")
@@ -56,7 +57,7 @@ class Ranking(Step):
 
     kind = "rank"
     name = "standard"
-    params = {"ties": Param("dense", choices=("dense", "min", "max", "average", "first")),
+    params = {"ties": Param("min", choices=("dense", "min", "max", "average", "first")),
               "decimals": Param(None, check=lambda v: v is None or (isinstance(v, int) and not isinstance(v, bool) and v >= 0),
                                 expected="None or an integer ≥ 0")}
 
@@ -190,3 +191,66 @@ def reconcile(computed: pd.Series, published: pd.Series, scores: pd.Series | Non
         df.insert(0, "score", scores)
     diff = df[(df["computed"].astype(str) != df["published"].astype(str))]
     return diff.rename_axis("unit").reset_index()
+
+
+@skippable
+def classify(scores: pd.Series, schemes: Sequence[dict], lang: str = "zh") -> StatResult:
+    """Every tier scheme of an edition on one index: ``fixed`` (``thresholds``, ``labels``),
+    ``percentile`` (``cuts``), ``five_equal`` (``by``: range | count) and ``natural_breaks`` (``k``).
+
+    ``.table``: unit_id × scheme (labels in ``lang``) with the score; ``.extra["counts"]``: scheme,
+    tier, n; ``.extra["tiers"]``: scheme → raw tiers; ``.extra["order"]``: scheme → tier order."""
+    s = scores.dropna()
+    table = pd.DataFrame({"unit_id": s.index, "score": s.to_numpy()})
+    counts, raw, orders = [], {}, {}
+    for spec in schemes:
+        name, scheme = spec["name"], spec["scheme"]
+        if scheme == "fixed":
+            order = list(spec.get("labels") or TSINGHUA_LABELS)
+            t = fixed_tiers(s, spec["thresholds"], order)
+        elif scheme == "percentile":
+            order = list(spec.get("labels") or TSINGHUA_LABELS)
+            t = percentile_tiers(s, spec["cuts"], order)
+        elif scheme == "five_equal":
+            order = list(ECHELON_LABELS)
+            t = five_equal_parts(s, spec.get("by", "range"))
+        elif scheme == "natural_breaks":
+            k = min(int(spec.get("k", 4)), max(1, s.nunique()))
+            order = list(ECHELON_LABELS[:k])
+            t = natural_breaks(s, k)
+        else:
+            raise ValueError(f"unknown tier scheme {scheme!r}; expected fixed, percentile, five_equal or natural_breaks")
+        raw[name], orders[name] = t, order
+        table[name] = t.reindex(s.index).map(lambda x: label(x, lang)).to_numpy()
+        vc = t.value_counts()
+        counts += [{"scheme": name, "tier": label(o, lang), "n": int(vc.get(o, 0))} for o in order]
+    c = pd.DataFrame(counts, columns=["scheme", "tier", "n"])
+    table = table.sort_values("score", ascending=False).reset_index(drop=True)
+    first = schemes[0]["name"] if schemes else ""
+    fc = c[c["scheme"] == first]
+    facts = {"n": len(s), "schemes": len(schemes), "first_scheme": first,
+             "first_counts": ", ".join(f"{r.tier} {r.n}" for r in fc.itertuples())}
+    sentence = f"{len(schemes)} tier scheme(s) on n = {len(s)} units; {first}: {facts['first_counts']}"
+    return StatResult(table, sentence, facts, {"counts": c, "tiers": raw, "order": orders})
+
+
+@skippable
+def reconcile_published(classes: StatResult, published: dict[str, pd.Series], scores: pd.Series,
+                        names: pd.Series | None = None, lang: str = "zh") -> StatResult:
+    """Computed tiers against published ones, for every scheme with a published reference: one
+    row per unit that differs (or is missing on one side), and per scheme the count."""
+    rows, per = [], []
+    for name, pub in published.items():
+        t = classes.extra["tiers"].get(name)
+        if t is None:
+            continue
+        rec = reconcile(t, pub.reindex(t.index.union(pub.dropna().index)), scores)
+        per.append({"scheme": name, "n": int(pub.dropna().index.isin(t.index).sum()), "differences": len(rec)})
+        for r in rec.itertuples(index=False):
+            rows.append({"scheme": name, "unit_id": r.unit, "name": names.get(r.unit, r.unit) if names is not None else r.unit,
+                         "score": getattr(r, "score", np.nan), "computed": label(r.computed, lang), "published": label(r.published, lang)})
+    t = pd.DataFrame(rows, columns=["scheme", "unit_id", "name", "score", "computed", "published"])
+    p = pd.DataFrame(per, columns=["scheme", "n", "differences"])
+    facts = {"n_schemes": len(p), "differences": int(p["differences"].sum()) if len(p) else 0,
+             "detail": ", ".join(f"{r.scheme} {r.differences}/{r.n}" for r in p.itertuples())}
+    return StatResult(t, f"computed vs published tiers: {facts['detail']}", facts, {"per_scheme": p})

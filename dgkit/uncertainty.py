@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dgkit.stats.result import StatResult
+from dgkit.stats.result import StatResult, skippable
 
 
 class DrawEvaluator:
@@ -169,6 +169,7 @@ class MCResult(StatResult):
     weights: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
+@skippable
 def monte_carlo(result: Any, period: Any = None, n: int = 1000, seed: int = 0, weights: str = "dirichlet",
                 alpha: float = 50.0, spread: float = 0.25, normalisations: tuple[Any, ...] | None = None,
                 aggregations: tuple[Any, ...] | None = None, imputations: tuple[Any, ...] | None = None,
@@ -239,9 +240,13 @@ def monte_carlo(result: Any, period: Any = None, n: int = 1000, seed: int = 0, w
     if S_all is not None:
         extra["scores"] = S_all
     W_df = pd.DataFrame(Wkept, columns=codes) if Wkept is not None else pd.DataFrame()
-    return MCResult(table, sentence, {"mean_interval_width": width, "n": n}, extra, n, W_df)
+    widest = table["width"].idxmax()
+    facts = {"mean_interval_width": width, "n": n, "units": len(table), "seed": seed, "widest": widest, "widest_width": float(table["width"].max()),
+             "weights": weights}
+    return MCResult(table.rename_axis("unit_id"), sentence, facts, extra, n, W_df)
 
 
+@skippable
 def sobol(result: Any, period: Any = None, n: int = 256, seed: int = 0, spread: float = 0.5,
           normalisations: tuple[Any, ...] | None = None, aggregations: tuple[Any, ...] | None = None,
           imputations: tuple[Any, ...] | None = None, drop_one: bool = False,
@@ -311,7 +316,9 @@ def sobol(result: Any, period: Any = None, n: int = 256, seed: int = 0, spread: 
         extra["per_unit_ST_conf"] = pd.DataFrame(half, index=units, columns=names)
     topi = table["ST"].idxmax()
     sentence = f"Sobol (N = {n}, {len(X)} model runs): the largest total-order index is {topi}, S_T = {table.loc[topi, 'ST']:.2f} ± {table.loc[topi, 'ST_conf']:.2f}"
-    return StatResult(table, sentence, {"top": topi, "ST_top": float(table.loc[topi, "ST"])}, extra)
+    return StatResult(table.rename_axis("input"), sentence,
+                      {"top": topi, "ST_top": float(table.loc[topi, "ST"]), "ST_conf_top": float(table.loc[topi, "ST_conf"]),
+                       "S1_top": float(table.loc[topi, "S1"]), "N": n, "runs": len(X)}, extra)
 
 
 def saltelli_indices(Y: np.ndarray, d: int) -> tuple[np.ndarray, np.ndarray]:
@@ -334,6 +341,7 @@ def saltelli_indices(Y: np.ndarray, d: int) -> tuple[np.ndarray, np.ndarray]:
     return S1, ST
 
 
+@skippable
 def leave_one_out(result: Any, period: Any = None, level: str = "indicator") -> StatResult:
     """Rank shifts when each indicator (``level="indicator"``) or each node just below the index
     (``"pillar"``) is left out: a ``regen(drop=[…])`` each, so weights renormalise as the recipe says."""
@@ -352,4 +360,5 @@ def leave_one_out(result: Any, period: Any = None, level: str = "indicator") -> 
         rows.append({"dropped": item, "mean_abs_rank_shift": float(d.abs().mean()), "max_abs_rank_shift": int(d.abs().max())})
     t = pd.DataFrame(rows).set_index("dropped").sort_values("mean_abs_rank_shift", ascending=False)
     s = f"leave one {level} out: largest mean |rank shift| {t['mean_abs_rank_shift'].iat[0]:.2f} places when {t.index[0]} is dropped"
-    return StatResult(t, s, {"top": t.index[0]}, {"per_unit": pd.DataFrame(per_unit, index=units)})
+    return StatResult(t, s, {"top": t.index[0], "top_shift": float(t["mean_abs_rank_shift"].iat[0]), "level": level, "n": len(units)},
+                      {"per_unit": pd.DataFrame(per_unit, index=units)})

@@ -236,6 +236,29 @@ class Build:
         out.insert(0, "name", [self.unit_name(u, lang) for u in out.index])
         return out.sort_values(["rank", "index"], ascending=[True, False])
 
+    def framework_table(self, lang: str = "zh") -> pd.DataFrame:
+        """Every indicator: code, name (in ``lang``), parent, direction, weight within its parent
+        and overall weight in the index (as this build used them)."""
+        fw = self.framework
+        ind = fw.indicators.set_index("code")
+        rows = [{"code": c, "name": fw.label(c, lang), "parent": fw.label(str(ind.at[c, "parent"]), lang) if "parent" in ind else "",
+                 "direction": ind.at[c, "direction"] if "direction" in ind else "", "weight_in_parent": self.indicator_weights.get(c),
+                 "weight_in_index": self.overall_weights.get(c)} for c in fw.leaves if c in ind.index]
+        return pd.DataFrame(rows)
+
+    def audit_table(self, period: Any = None) -> pd.DataFrame:
+        """The data audit of one period: per indicator n, missing share, skew, kurtosis, outliers …"""
+        p = self.periods[-1] if period is None else period
+        return self.audits[p].indicators.rename_axis("indicator").reset_index()
+
+    def log_table(self) -> pd.DataFrame:
+        """Every imputed or treated cell (step, unit, period, indicator, before → after)."""
+        parts = [t.assign(step=name) for name, t in (("impute", self.impute_log), ("treat", self.treat_log)) if len(t)]
+        if not parts:
+            return pd.DataFrame(columns=["step", "unit_id", "period", "indicator", "before", "after"])
+        out = pd.concat(parts, ignore_index=True)
+        return out[["step", *[c for c in out.columns if c != "step"]]]
+
     def unit_name(self, unit: str, lang: str = "zh") -> str:
         if self.dataset is not None:
             return str(self.dataset.unit_names(lang).get(unit, unit))

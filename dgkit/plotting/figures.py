@@ -21,6 +21,11 @@ import numpy as np
 import pandas as pd
 
 from dgkit.plotting.style import SYNTH_TAG, use_style
+from dgkit.stats.result import skippable
+
+# at most this many rows in a figure listing units (an A4 page): longer lists show the top and
+# bottom halves and say so in the title
+MAX_ROWS = 40
 
 # Tile grid (row, col) of the 31 provinces and 兵团, rows top to bottom, roughly geographic.
 TILES: dict[str, tuple[int, int]] = {
@@ -48,8 +53,9 @@ def _names(units: Sequence[str], names: Mapping[str, str] | pd.Series | None) ->
     return [str(names.get(u, u)) for u in units]
 
 
+@skippable
 def ranking_bar(scores: pd.Series, names=None, components: pd.DataFrame | None = None, lang: str = "zh",
-                title: str | None = None, mean_line: bool = True, synthetic: bool = False, max_bars: int = 50):
+                title: str | None = None, mean_line: bool = True, synthetic: bool = False, max_bars: int = MAX_ROWS):
     """Horizontal ranking bars, stacked by ``components`` (columns) when given. More than
     ``max_bars`` units: the top and bottom ``max_bars // 2`` are drawn (the mean is of all units)."""
     use_style(lang)
@@ -92,6 +98,7 @@ def _title(ax, title: str | None, synthetic: bool, lang: str) -> None:
         ax.set_title(t, fontsize=11)
 
 
+@skippable
 def tile_map(values: pd.Series, names=None, lang: str = "zh", title: str | None = None, categorical: bool | None = None,
              order: Sequence[str] | None = None, cmap: str = "YlGnBu", synthetic: bool = False, ax=None):  # noqa: ANN001
     """Tile-grid map: one square per province at TILES; colour by value (numeric) or category."""
@@ -137,6 +144,7 @@ def tile_map(values: pd.Series, names=None, lang: str = "zh", title: str | None 
     return fig
 
 
+@skippable
 def tile_maps(panels: dict[str, tuple[pd.Series, Sequence[str] | None]], names=None, lang: str = "zh", title: str | None = None,
               synthetic: bool = False, ncols: int = 2):  # noqa: ANN001
     """Several categorical tile maps side by side: {panel title: (tiers, order)}."""
@@ -155,6 +163,7 @@ def tile_maps(panels: dict[str, tuple[pd.Series, Sequence[str] | None]], names=N
     return fig
 
 
+@skippable
 def radar(profiles: pd.DataFrame, lang: str = "zh", title: str | None = None, synthetic: bool = False, ylim: tuple[float, float] | None = None):
     """Radar chart: rows = series (units or regions), columns = axes (pillars)."""
     use_style(lang)
@@ -177,14 +186,18 @@ def radar(profiles: pd.DataFrame, lang: str = "zh", title: str | None = None, sy
     return fig
 
 
+@skippable
 def labelled_scatter(x: pd.Series, y: pd.Series, names=None, lang: str = "zh", xlabel: str = "", ylabel: str = "",
                      title: str | None = None, fit: bool = True, logx: bool = False, synthetic: bool = False):
     use_style(lang)
     plt = _plt()
     df = pd.concat([x.rename("x"), y.rename("y")], axis=1).dropna()
     fig, ax = plt.subplots(figsize=(7, 5))
-    ax.scatter(df["x"], df["y"], s=18, color="#3b6ea5")
-    for u, r in df.iterrows():
+    big = len(df) > MAX_ROWS
+    ax.scatter(df["x"], df["y"], s=6 if big else 18, color="#3b6ea5", alpha=0.5 if big else 1.0)
+    # many units: label the five highest and five lowest only
+    shown = df if not big else pd.concat([df.nlargest(5, "y"), df.nsmallest(5, "y")])
+    for u, r in shown.iterrows():
         ax.annotate(_names([u], names)[0], (r["x"], r["y"]), fontsize=7, xytext=(2, 2), textcoords="offset points")
     if fit and len(df) > 2:
         xx = np.log(df["x"]) if logx else df["x"]
@@ -199,6 +212,7 @@ def labelled_scatter(x: pd.Series, y: pd.Series, names=None, lang: str = "zh", x
     return fig
 
 
+@skippable
 def group_strip(scores: pd.Series, groups: pd.Series, lang: str = "zh", title: str | None = None, synthetic: bool = False):
     use_style(lang)
     plt = _plt()
@@ -212,13 +226,14 @@ def group_strip(scores: pd.Series, groups: pd.Series, lang: str = "zh", title: s
     for i, d in enumerate(data, start=1):
         ax.scatter(i + rng.uniform(-0.12, 0.12, len(d)), d, s=14, color="#3b6ea5", zorder=3)
     ax.set_xticks(range(1, len(order) + 1))
-    ax.set_xticklabels([str(g) for g in order])
+    ax.set_xticklabels([str(g) for g in order], rotation=30 if len(order) > 5 else 0, ha="right" if len(order) > 5 else "center")
     ax.set_xlabel("")
     ax.set_ylabel("得分" if lang == "zh" else "score")
     _title(ax, title, synthetic, lang)
     return fig
 
 
+@skippable
 def heatmap(matrix: pd.DataFrame, lang: str = "zh", title: str | None = None, vmin: float = -1, vmax: float = 1, synthetic: bool = False):
     use_style(lang)
     plt = _plt()
@@ -238,11 +253,16 @@ def heatmap(matrix: pd.DataFrame, lang: str = "zh", title: str | None = None, vm
     return fig
 
 
+@skippable
 def rank_intervals(table: pd.DataFrame, names=None, lang: str = "zh", title: str | None = None, synthetic: bool = False):
     """``table`` with columns nominal, median, q05, q95 (ranks) indexed by unit; sorted by nominal rank."""
     use_style(lang)
     plt = _plt()
     t = table.sort_values("nominal")
+    if len(t) > MAX_ROWS:
+        t = pd.concat([t.head(MAX_ROWS // 2), t.tail(MAX_ROWS // 2)])
+        extra = (f"前 {MAX_ROWS // 2} 名与后 {MAX_ROWS // 2} 名 (共 {len(table)})" if lang == "zh" else f"top and bottom {MAX_ROWS // 2} of {len(table)}")
+        title = f"{title} — {extra}" if title else extra
     fig, ax = plt.subplots(figsize=(7, max(4, 0.22 * len(t))))
     y = np.arange(len(t))
     ax.hlines(y, t["q05"], t["q95"], color="#9bb7d4", lw=4)
@@ -257,6 +277,7 @@ def rank_intervals(table: pd.DataFrame, names=None, lang: str = "zh", title: str
     return fig
 
 
+@skippable
 def bars(values: pd.Series, lang: str = "zh", title: str | None = None, xlabel: str = "", err: pd.DataFrame | None = None, synthetic: bool = False):
     use_style(lang)
     plt = _plt()
@@ -270,3 +291,44 @@ def bars(values: pd.Series, lang: str = "zh", title: str | None = None, xlabel: 
     ax.set_xlabel(xlabel)
     _title(ax, title, synthetic, lang)
     return fig
+
+
+@skippable
+def tier_strips(classes, names=None, lang: str = "zh", title: str | None = None):  # noqa: ANN001
+    """Scores of every unit on one line per tier scheme, coloured by tier (any unit count; for
+    provinces :func:`tile_maps` draws the same as maps). ``classes``: :func:`dgkit.tiers.classify`."""
+    use_style(lang)
+    plt = _plt()
+    t = classes.table
+    schemes = [c for c in t.columns if c not in ("unit_id", "score")]
+    fig, ax = plt.subplots(figsize=(7.5, 1.2 + 0.7 * max(1, len(schemes))))
+    cmap = plt.get_cmap("viridis")
+    rng = np.random.default_rng(0)
+    for i, sch in enumerate(schemes):
+        order = list(dict.fromkeys(t.sort_values("score", ascending=False)[sch]))
+        colours = {lab: cmap(j / max(1, len(order) - 1)) for j, lab in enumerate(order)}
+        y = i + rng.uniform(-0.18, 0.18, len(t))
+        for lab in order:
+            m = (t[sch] == lab).to_numpy()
+            ax.scatter(t["score"].to_numpy()[m], y[m], s=8 if len(t) > MAX_ROWS else 20, color=colours[lab], label=None)
+            xs = t["score"].to_numpy()[m]
+            if len(xs):
+                ax.text(np.median(xs), i + 0.3, str(lab), fontsize=7, ha="center", va="bottom", color="#333")
+    ax.set_yticks(range(len(schemes)), schemes)
+    ax.set_ylim(-0.6, len(schemes) - 0.2)
+    ax.set_xlabel("得分" if lang == "zh" else "score")
+    _title(ax, title, False, lang)
+    return fig
+
+
+@skippable
+def tier_figure(classes, names=None, level: str = "province", lang: str = "zh", title: str | None = None):  # noqa: ANN001
+    """Tile maps of every scheme for China's provinces, tier strips for any other units."""
+    t = classes.table.set_index("unit_id")
+    schemes = [c for c in t.columns if c != "score"]
+    if level == "province" and set(t.index) <= set(TILES):
+        from dgkit.tiers import label
+
+        panels = {s: (t[s], [label(o, lang) for o in classes.extra["order"][s]]) for s in schemes}
+        return tile_maps(panels, names, lang, title)
+    return tier_strips(classes, names, lang, title)

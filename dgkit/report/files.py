@@ -15,6 +15,7 @@ def atomic_write_bytes(target: str | Path, data: bytes) -> Path:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600; outputs are meant to be read by others
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

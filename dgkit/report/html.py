@@ -1,73 +1,72 @@
-"""A light HTML rendering of an executed notebook (no nbconvert import: ~2 s saved per report).
-
-Markdown cells go through mistune (nbconvert's own Markdown engine); code cells are shown as
-escaped code with their execution count; outputs keep images (PNG/SVG), HTML tables, text and
-tracebacks. The page is self-contained, with a small stylesheet and UTF-8 for Chinese.
-"""
+"""HTML of a report: each executed chapter by nbconvert (code hidden, and a version with code),
+and an index page with the table of contents, each chapter's data and citation, and every skipped
+chapter or section with its reason."""
 
 from __future__ import annotations
 
 import html
 import json
-import re
+import threading
 from pathlib import Path
+from typing import Any
 
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-CSS = """body{font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;line-height:1.55;color:#222}
-pre{background:#f6f8fa;padding:.6em .8em;overflow-x:auto;font-size:13px;border-radius:4px}
-.in{border-left:3px solid #3b6ea5}.err{background:#fdecea;border-left:3px solid #c0392b}
-.count{color:#888;font-size:12px;font-family:monospace}table{border-collapse:collapse;font-size:13px;margin:.5em 0}
-td,th{border:1px solid #ddd;padding:3px 8px;text-align:right}th{background:#f3f3f3}img{max-width:100%}
-.out{margin:.3em 0 1.2em 0}"""
+_lock = threading.Lock()  # nbconvert's exporters share Jinja state: convert one notebook at a time
 
 
-def _md(text: str) -> str:
+def notebook_to_html(nb_path: str | Path, code: bool = False) -> str:
+    """A self-contained HTML page of an executed notebook (nbconvert, ``lab`` template); with
+    ``code=False`` the code cells and prompts are hidden, their outputs kept."""
+    from nbconvert import HTMLExporter
+
+    with _lock:
+        ex = HTMLExporter(template_name="lab")
+        ex.exclude_input = not code
+        ex.exclude_input_prompt = not code
+        ex.exclude_output_prompt = True
+        body, _ = ex.from_filename(str(nb_path))
+    return body
+
+
+def _title(nb: Path) -> str:
     try:
-        import mistune
-
-        return mistune.html(text)
-    except ImportError:  # pragma: no cover - mistune comes with nbconvert
-        return "<p>" + html.escape(text).replace("\n\n", "</p><p>") + "</p>"
-
-
-def _src(cell: dict) -> str:
-    s = cell.get("source", "")
-    return "".join(s) if isinstance(s, list) else s
+        cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
+        first = next(c for c in cells if c["cell_type"] == "markdown")
+        src = "".join(first["source"]) if isinstance(first["source"], list) else first["source"]
+        return src.splitlines()[0].lstrip("# ").strip()
+    except (OSError, StopIteration, KeyError, ValueError, IndexError):
+        return nb.stem
 
 
-def _output(o: dict) -> str:
-    t = o.get("output_type")
-    if t == "stream":
-        return f"<pre>{html.escape(_ANSI.sub('', ''.join(o.get('text', ''))))}</pre>"
-    if t == "error":
-        tb = _ANSI.sub("", "\n".join(o.get("traceback", [])))
-        return f"<pre class='err'>{html.escape(tb)}</pre>"
-    data = o.get("data", {})
-    if "image/png" in data:
-        return f"<img src='data:image/png;base64,{''.join(data['image/png']).strip()}'>"
-    if "image/svg+xml" in data:
-        return "".join(data["image/svg+xml"])
-    if "text/html" in data:
-        return "".join(data["text/html"])
-    if "text/markdown" in data:
-        return _md("".join(data["text/markdown"]))
-    if "text/plain" in data:
-        return f"<pre>{html.escape(''.join(data['text/plain']))}</pre>"
-    return ""
+CSS = """body{font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;line-height:1.55;color:#222}
+table{border-collapse:collapse;font-size:14px}td,th{border:1px solid #ddd;padding:4px 8px;vertical-align:top;text-align:left}
+th{background:#f3f3f3}.skipped{color:#8a6d3b}.partial{color:#555}.ok{color:#2e7d32}small{color:#666}"""
 
 
-def notebook_to_html(nb_path: str | Path) -> str:
-    nb = json.loads(Path(nb_path).read_text(encoding="utf-8"))
-    title = Path(nb_path).stem
-    parts = [f"<!DOCTYPE html><html lang='zh'><head><meta charset='utf-8'><title>{html.escape(title)}</title><style>{CSS}</style></head><body>"]
-    for cell in nb.get("cells", []):
-        if cell.get("cell_type") == "markdown":
-            parts.append(_md(_src(cell)))
-        elif cell.get("cell_type") == "code":
-            n = cell.get("execution_count")
-            parts.append(f"<div class='count'>In [{n if n is not None else ' '}]:</div><pre class='in'><code>{html.escape(_src(cell))}</code></pre>")
-            outs = "".join(_output(o) for o in cell.get("outputs", []))
-            if outs:
-                parts.append(f"<div class='out'>{outs}</div>")
-    parts.append("</body></html>")
-    return "\n".join(parts)
+def index_page(params: Any, chapters: list[str], status: dict[str, tuple[str, list[dict[str, str]]]],
+               inputs: dict[str, Any], results: dict[str, dict[str, Any]]) -> str:
+    """The report's index.html (see module docstring)."""
+    from dgkit.report.labels import Labels
+
+    t = Labels(params.lang)
+    title = str(params.get("title") or params.edition)
+    rows = []
+    for c in chapters:
+        outcome, skips = status[c]
+        failed = results.get(c, {}).get("status") not in (None, "ok")
+        label = "✗" if failed else t({"ok": "report.status_ok", "partial": "report.status_partial", "skipped": "report.status_skipped"}[outcome])
+        from dgkit import paths
+
+        name = html.escape(_title(paths.notebooks_dir() / f"{c}.ipynb"))
+        reasons = "".join(f"<li><small>{html.escape(s['section'])}: {html.escape(s['reason'])}</small></li>" for s in skips)
+        rows.append(f"<tr><td><a href='html/{c}.html'>{name}</a><br><small><a href='html/code/{c}.html'>{t('report.with_code')}</a> · "
+                    f"<a href='notebooks/{c}.ipynb'>.ipynb</a></small></td><td class='{outcome}'>{html.escape(label)}</td>"
+                    f"<td><ul>{reasons}</ul></td></tr>")
+    data = "".join(f"<li><b>{html.escape(d['title'])}</b>{' — SYNTHETIC' if d['synthetic'] else ''}<br><small>{html.escape(d['citation'] or '')}</small></li>"
+                   for d in inputs["datasets"].values())
+    skipped = [(c, s) for c in chapters for s in status[c][1]]
+    return (f"<!DOCTYPE html><html lang='{params.lang}'><head><meta charset='utf-8'><title>{html.escape(title)}</title><style>{CSS}</style></head><body>"
+            f"<h1>{html.escape(t('report.index_title', title=title))}</h1>"
+            f"<h2>{t('report.data')}</h2><ul>{data}</ul>"
+            f"<h2>{t('report.chapter')}</h2><table><tr><th>{t('report.chapter')}</th><th></th><th>{t('report.skipped_chapters')}</th></tr>{''.join(rows)}</table>"
+            f"<p><small>{len(skipped)} · {t('report.skipped_chapters')}</small></p>"
+            f"<p><small>facts.md · facts.json · tables/ · figures/ · manifest.json</small></p></body></html>")

@@ -13,8 +13,8 @@ from dgkit import paths
 from dgkit.params import Params
 
 # params keys whose values name datasets (a bundled name or alias, or a dataset YAML path)
-DATASET_KEYS = ("index.data", "scores.source", "progress.panel", "international.dataset", "robustness.kappa.dataset")
-DATASET_LIST_KEYS = ("robustness.indices", "published_references")
+DATASET_KEYS = ("dataset", "cities.dataset", "benchmark.kappa.dataset")
+DATASET_LIST_KEYS = ("published_references", "benchmark.datasets")
 
 
 def dataset_names(params: Params) -> list[str]:
@@ -34,8 +34,10 @@ def dataset_names(params: Params) -> list[str]:
 
 
 def _rel(p: str | Path, root: Path) -> str:
+    import os
+
     p = Path(p)
-    return str(p.relative_to(root)) if p.is_relative_to(root) else str(p)
+    return str(p.relative_to(root)) if p.is_relative_to(root) else os.path.relpath(p, root)  # never an absolute path
 
 
 def edition_inputs(params: Params) -> dict[str, Any]:

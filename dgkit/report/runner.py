@@ -221,10 +221,29 @@ def _run_one(nb_in: Path, nb_out: Path, parameters: dict[str, Any], cwd: Path) -
         return {"status": "failed", "seconds": time.perf_counter() - t0, "cell": None, "error": f"{type(exc).__name__}: {exc}"}
 
 
-def _html(nb_path: Path, out: Path) -> None:
+def _html(nb_path: Path, out: Path, with_code: Path | None = None) -> None:
+    """HTML by nbconvert: code hidden (``out``), and with code (``with_code``)."""
     from dgkit.report.html import notebook_to_html
 
-    atomic_write_text(out, notebook_to_html(nb_path))
+    atomic_write_text(out, notebook_to_html(nb_path, code=False))
+    if with_code is not None:
+        atomic_write_text(with_code, notebook_to_html(nb_path, code=True))
+
+
+def _clean_parameters(nb_out: Path, params: Any, root: Path) -> None:
+    """Replace the injected parameters of an executed notebook by values that name no absolute or
+    staging path: re-running it in JupyterLab writes to ``reports/.lab/<edition>/``."""
+    import nbformat
+
+    nb = nbformat.read(str(nb_out), as_version=4)
+    rel = os.path.relpath(params.path, paths.notebooks_dir())
+    for c in nb.cells:
+        if "injected-parameters" in c.metadata.get("tags", []):
+            c.source = (f"# Parameters of the run that wrote reports/{params.folder}/ "
+                        f"(re-running here writes to reports/.lab/{params.folder}/)\n"
+                        f"params = {rel!r}\nyear = {params.year_override!r}\nout_dir = None\nquick = {bool(params.quick)!r}")
+    nbformat.write(nb, str(nb_out))
+    nb_out.chmod(0o644)
 
 
 def _collect_facts(stage: Path, chapters: list[str]) -> dict[str, Any]:
@@ -286,69 +305,90 @@ def _cell(v: str) -> object:
     return int(f) if f.is_integer() and "." not in v else f
 
 
+@dataclass
+class _Run:
+    """One report of a run: its params (year applied), staging and final folders, results."""
+
+    params: Any
+    stage: Path
+    final: Path
+    results: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
 def run_report(params_path: str | Path = "params/2020.yaml", chapters: list[str] | None = None, jobs: int | None = None,
                out: str | Path = "reports", force: bool = False, quick: bool = False, progress: bool = True,
-               fresh_kernels: bool = False, notebooks: str | Path | None = None) -> ReportResult:
-    """Run the report of one edition (see module docstring)."""
+               fresh_kernels: bool = False, notebooks: str | Path | None = None, year: int | None = None,
+               years: list[int] | None = None) -> ReportResult | list[ReportResult]:
+    """Run the report of one edition (see module docstring). ``year`` overrides the focus year
+    (folder ``<edition>-<year>``); ``years`` runs one report per year, each in its own folder,
+    sharing the kernels (and the datasets they have loaded). With ``years`` a list is returned."""
     t_start = time.perf_counter()
     root = paths.project_root()
-    params = load_params(params_path)  # validated before any notebook starts
-    selected = select_chapters(chapters, params.chapters())
+    wanted = list(years) if years else [year]
+    plist = [load_params(params_path, year=y) for y in wanted]  # every year validated before any notebook starts
+    selected = select_chapters(chapters, plist[0].chapters())
     out_root = Path(out)
     if not out_root.is_absolute():
         out_root = root / out_root
-    final = out_root / params.edition
-    if final.exists() and not force:
-        raise OutputExistsError(f"{final} exists; pass --force to replace it (it is replaced only when the new report is complete)")
-    try:
-        out_root.mkdir(parents=True, exist_ok=True)
-        stage = out_root / f".{params.edition}.tmp-{os.getpid()}"
-        if stage.exists():
-            shutil.rmtree(stage)
-        for sub in ("notebooks", "html", "figures", "tables", "facts"):
-            (stage / sub).mkdir(parents=True)
-    except OSError as exc:
-        from dgkit.errors import ReportError
+    runs: list[_Run] = []
+    for params in plist:
+        final = out_root / params.folder
+        if final.exists() and not force:
+            raise OutputExistsError(f"{final} exists; pass --force to replace it (it is replaced only when the new report is complete)")
+        try:
+            out_root.mkdir(parents=True, exist_ok=True)
+            stage = out_root / f".{params.folder}.tmp-{os.getpid()}"
+            if stage.exists():
+                shutil.rmtree(stage)
+            for sub in ("notebooks", "html", "html/code", "figures", "tables", "facts", "skips", "logs"):
+                (stage / sub).mkdir(parents=True)
+        except OSError as exc:
+            from dgkit.errors import ReportError
 
-        raise ReportError(f"cannot write the report under {out_root}: {exc.strerror or exc}") from None
+            raise ReportError(f"cannot write the report under {out_root}: {exc.strerror or exc}") from None
+        runs.append(_Run(params, stage, final))
 
     nb_dir = Path(notebooks) if notebooks else paths.notebooks_dir()
     missing = [c for c in selected if not (nb_dir / f"{c}.ipynb").exists()]
     if missing:
-        shutil.rmtree(stage, ignore_errors=True)
+        for r in runs:
+            shutil.rmtree(r.stage, ignore_errors=True)
         raise ParamsError(f"chapter notebook(s) not found: {', '.join(missing)}", file=str(nb_dir))
     jobs = jobs or os.cpu_count() or 1
-    parameters = {"params_path": str(params.path), "out_dir": str(stage), "quick": bool(quick or params.quick)}
-    results: dict[str, dict[str, Any]] = {}
     bar = None
+    total = len(selected) * len(runs)
     if progress:
         from tqdm import tqdm
 
-        bar = tqdm(total=len(selected), desc=f"dgkit report {params.edition}", unit="chapter")
+        bar = tqdm(total=total, desc=f"dgkit report {plist[0].edition}", unit="chapter")
     import threading
 
-    n_workers = max(1, min(jobs, len(selected)))
+    n_workers = max(1, min(jobs, total))
+    # every (report, chapter) job goes to one pool of warm kernels, longest chapters first
     plan = plan_workers(selected, n_workers)
     lock = threading.Lock()
 
-    (stage / "logs").mkdir(exist_ok=True)
-
     def worker(i: int, mine: list[str]) -> None:
-        warm = None if fresh_kernels else WarmKernel(root, stage / "logs" / f"kernel-{i + 1}.log")
+        warm = None if fresh_kernels else WarmKernel(root, runs[0].stage / "logs" / f"kernel-{i + 1}.log")
         try:
-            for c in mine:
-                nb_out = stage / "notebooks" / f"{c}.ipynb"
-                r = _run_one(nb_dir / f"{c}.ipynb", nb_out, parameters, root) if warm is None else warm.run(nb_dir / f"{c}.ipynb", nb_out, parameters)
-                if nb_out.exists():
-                    try:
-                        _html(nb_out, stage / "html" / f"{c}.html")
-                    except Exception as exc:  # noqa: BLE001 - HTML is a convenience; record and go on
-                        r["html_error"] = str(exc)
-                with lock:
-                    results[c] = r
-                    if bar is not None:
-                        bar.set_postfix_str(f"{c} {r['status']}")
-                        bar.update(1)
+            for run in runs:
+                parameters = {"params": str(run.params.path), "year": run.params.year_override, "out_dir": str(run.stage),
+                              "quick": bool(quick or run.params.quick)}
+                for c in mine:
+                    nb_out = run.stage / "notebooks" / f"{c}.ipynb"
+                    r = (_run_one(nb_dir / f"{c}.ipynb", nb_out, parameters, root) if warm is None
+                         else warm.run(nb_dir / f"{c}.ipynb", nb_out, parameters))
+                    if nb_out.exists():
+                        try:
+                            _clean_parameters(nb_out, run.params, root)
+                            _html(nb_out, run.stage / "html" / f"{c}.html", run.stage / "html" / "code" / f"{c}.html")
+                        except Exception as exc:  # noqa: BLE001 - HTML is a convenience; record and go on
+                            r["html_error"] = str(exc)
+                    with lock:
+                        run.results[c] = r
+                        if bar is not None:
+                            bar.set_postfix_str(f"{run.params.folder} {c} {r['status']}")
+                            bar.update(1)
         finally:
             if warm is not None:
                 warm.shutdown()
@@ -358,15 +398,30 @@ def run_report(params_path: str | Path = "params/2020.yaml", chapters: list[str]
             f.result()
     if bar is not None:
         bar.close()
+    out_results = [_finalise(run, selected, nb_dir, root, jobs, quick, t_start) for run in runs]
+    return out_results if years else out_results[0]
 
+
+def _chapter_status(stage: Path, c: str) -> tuple[str, list[dict[str, str]]]:
+    """``ok``, ``partial`` (some sections skipped) or ``skipped`` (nothing recorded), and the skips."""
+    f = stage / "skips" / f"{c}.json"
+    skips = json.loads(f.read_text(encoding="utf-8")) if f.exists() else []
+    produced = any(stage.glob(f"tables/{c}__*")) or any(stage.glob(f"figures/{c}__*")) or (stage / "facts" / f"{c}.json").exists()
+    return ("skipped" if not produced else "partial") if skips else "ok", skips
+
+
+def _finalise(run: _Run, selected: list[str], nb_dir: Path, root: Path, jobs: int, quick: bool, t_start: float) -> ReportResult:
+    params, stage, final = run.params, run.stage, run.final
+    results = run.results
+    out_root = final.parent
     failures = [{"chapter": c, "notebook": str(stage / "notebooks" / f"{c}.ipynb"), **r} for c, r in sorted(results.items()) if r["status"] != "ok"]
     t_fin = time.perf_counter()
     facts = _collect_facts(stage, selected)
     atomic_write_text(stage / "facts.json", json.dumps(facts, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
-    atomic_write_text(stage / "facts.md", _facts_md(facts, params.edition))
+    atomic_write_text(stage / "facts.md", _facts_md(facts, params.folder))
     _workbook(stage / "tables")
     inputs = {str(p.relative_to(root)): _sha256(p) for p in sorted((root / "data").rglob("*")) if p.is_file()}
-    inputs[str(params.path.relative_to(root)) if params.path.is_relative_to(root) else str(params.path)] = _sha256(params.path)
+    inputs[_rel(params.path, root)] = _sha256(params.path)
     for c in selected:
         inputs[f"notebooks/{c}.ipynb"] = _sha256(nb_dir / f"{c}.ipynb")
     from dgkit.report.provenance import edition_inputs
@@ -377,34 +432,46 @@ def run_report(params_path: str | Path = "params/2020.yaml", chapters: list[str]
             inputs.setdefault(f["path"], f["sha256"])
     if read.get("framework"):
         inputs.setdefault(read["framework"]["path"], read["framework"]["sha256"])
+    status = {c: _chapter_status(stage, c) for c in selected}
     manifest = {
         "datasets": read["datasets"], "framework": read.get("framework"),
-        "dgkit_version": __version__, "edition": params.edition, "params_file": str(params.path), "params": params.raw,
-        "chapters": {c: {k: (round(v, 3) if isinstance(v, float) else v) for k, v in results[c].items()} for c in selected},
-        "quick": parameters["quick"], "jobs": jobs, "inputs_sha256": inputs, "packages": _versions(),
+        "dgkit_version": __version__, "edition": params.edition, "folder": params.folder, "year": params.get("year"),
+        "params_file": _rel(params.path, root), "params": params.raw,
+        "chapters": {c: {**{k: (round(v, 3) if isinstance(v, float) else v) for k, v in results.get(c, {}).items()},
+                         "outcome": status[c][0], "skipped_sections": status[c][1]} for c in selected},
+        "quick": bool(quick or params.quick), "jobs": jobs, "inputs_sha256": inputs, "packages": _versions(),
         "python": platform.python_version(), "git_commit": _git_commit(root),
         "created_utc": datetime.now(UTC).isoformat(timespec="seconds"), "seconds_total": round(time.perf_counter() - t_start, 3),
         "seconds_finalise": round(time.perf_counter() - t_fin, 3),
         "synthetic_inputs": read["synthetic"],
     }
     atomic_write_text(stage / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True, default=str) + "\n")
-    timings = {c: results[c]["seconds"] for c in selected}
+    from dgkit.report.html import index_page
+
+    atomic_write_text(stage / "index.html", index_page(params, selected, status, read, results))
+    for p in stage.rglob("*"):  # outputs are readable by others (mkstemp and some writers create 0600)
+        p.chmod(0o755 if p.is_dir() else 0o644)
+    timings = {c: results[c]["seconds"] for c in selected if c in results}
     if failures:
-        failed = out_root / f"{params.edition}.failed"
+        failed = out_root / f"{params.folder}.failed"
         if failed.exists():
             shutil.rmtree(failed)
         os.replace(stage, failed)
         for f in failures:
             f["notebook"] = str(failed / "notebooks" / f"{f['chapter']}.ipynb")
-        return ReportResult(False, failed, params.edition, timings, failures, time.perf_counter() - t_start)
+        return ReportResult(False, failed, params.folder, timings, failures, time.perf_counter() - t_start)
     old = None
     if final.exists():
-        old = out_root / f".{params.edition}.old-{os.getpid()}"
+        old = out_root / f".{params.folder}.old-{os.getpid()}"
         os.replace(final, old)
     os.replace(stage, final)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
-    stale = out_root / f"{params.edition}.failed"
+    stale = out_root / f"{params.folder}.failed"
     if stale.exists():
         shutil.rmtree(stale, ignore_errors=True)
-    return ReportResult(True, final, params.edition, timings, [], time.perf_counter() - t_start)
+    return ReportResult(True, final, params.folder, timings, [], time.perf_counter() - t_start)
+
+
+def _rel(p: Path, root: Path) -> str:
+    return str(p.relative_to(root)) if p.is_relative_to(root) else os.path.relpath(p, root)  # never an absolute path

@@ -1,10 +1,29 @@
-"""Statistics the seed reports run on an index, each returning a tidy result and a sentence.
+"""Statistics run on an index, each returning a result with ``.table``, ``.facts`` and a sentence.
 
-Modules: :mod:`correlation` (economy), :mod:`progress` (Z-score, 推进率, rank mobility),
-:mod:`dispersion` (SD threshold, CV, Gini, Theil, convergence), :mod:`regions` (regional totals,
-shares, means), :mod:`concordance` (cross-index agreement), :mod:`coherence` (statistical audit).
+Modules (loaded on first use, e.g. ``dgkit.stats.ranking.rank``): :mod:`ranking` (competition
+ranks, printed ranks), :mod:`correlation` (economy), :mod:`progress` (Z-score, 推进率, rank
+mobility), :mod:`dispersion` (SD, CV, Gini, Theil, σ/β-convergence), :mod:`regions` (totals,
+shares, means by group; city types), :mod:`pillars` (pillar profiles), :mod:`concordance`
+(agreement between indices), :mod:`coherence` (statistical audit of a built index).
+
+:class:`Missing` stands for an input an edition does not have; every analysis function accepts
+it and returns it unchanged, so a chapter states what it skipped instead of crashing.
 """
 
-from dgkit.stats.result import StatResult, fmt_p
+from __future__ import annotations
 
-__all__ = ["StatResult", "fmt_p"]
+import importlib
+from typing import Any
+
+from dgkit.stats.result import Missing, StatResult, fmt_p, named, skippable
+
+_SUBMODULES = {"coherence", "concordance", "correlation", "dispersion", "pillars", "progress", "ranking", "regions"}
+__all__ = ["Missing", "StatResult", "fmt_p", "named", "skippable", *sorted(_SUBMODULES)]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        module = importlib.import_module(f"dgkit.stats.{name}")
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'dgkit.stats' has no attribute {name!r}")

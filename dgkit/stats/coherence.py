@@ -14,7 +14,7 @@ import itertools
 import numpy as np
 import pandas as pd
 
-from dgkit.stats.result import StatResult
+from dgkit.stats.result import StatResult, skippable
 
 REDUNDANT = 0.92
 
@@ -35,6 +35,7 @@ def pc1_share(X: pd.DataFrame) -> float:
     return float(vals.max() / vals.sum())
 
 
+@skippable
 def coherence(result, year: int | None = None) -> StatResult:  # noqa: ANN001
     y = result.periods[-1] if year is None else year
     Z = result.normalised.xs(y, level="period")
@@ -61,5 +62,6 @@ def coherence(result, year: int | None = None) -> StatResult:  # noqa: ANN001
     redundant = pd.DataFrame(red, columns=["a", "b", "r"])
     s = (f"coherence {y}: Cronbach's α per pillar {pil['cronbach_alpha'].min():.2f}–{pil['cronbach_alpha'].max():.2f}; "
          f"{int(ind['negative_with_pillar'].sum())} indicator(s) negatively correlated with their pillar; {len(redundant)} redundant pair(s) (|r| > {REDUNDANT})")
-    return StatResult(ind, s, {"negative": int(ind["negative_with_pillar"].sum()), "redundant": len(redundant)},
+    return StatResult(ind, s, {"negative": int(ind["negative_with_pillar"].sum()), "redundant": len(redundant), "year": y, "n": len(Z),
+                               "alpha_min": float(pil["cronbach_alpha"].min()), "alpha_max": float(pil["cronbach_alpha"].max())},
                       {"pillars": pil, "redundant": redundant, "correlation": C})

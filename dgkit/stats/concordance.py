@@ -15,10 +15,12 @@ import itertools
 import numpy as np
 import pandas as pd
 
-from dgkit.stats.result import StatResult, fmt_p
+from dgkit.stats.result import StatResult, fmt_p, skippable
 
 
+@skippable
 def rank_concordance(indices: dict[str, pd.Series]) -> StatResult:
+    """Pairwise Spearman ρ and Kendall τ (with n shared units and p) of several indices."""
     from scipy import stats
 
     names = list(indices)
@@ -35,7 +37,11 @@ def rank_concordance(indices: dict[str, pd.Series]) -> StatResult:
     t = pd.DataFrame(rows)
     lo = t.sort_values("spearman").iloc[0]
     s = f"lowest agreement: {lo['a']} vs {lo['b']}, Spearman ρ = {lo['spearman']:.2f} (n = {int(lo['n'])}, {fmt_p(lo['p_spearman'])})"
-    return StatResult(t, s, {"min_spearman": float(lo["spearman"])}, {"spearman": sp, "kendall": kd})
+    first = t.iloc[0]
+    return StatResult(t, s, {"min_spearman": float(lo["spearman"]), "low_a": lo["a"], "low_b": lo["b"], "low_n": int(lo["n"]),
+                             "low_p_text": fmt_p(float(lo["p_spearman"])), "pairs": len(t), "first_b": first["b"],
+                             "first_spearman": float(first["spearman"]), "first_n": int(first["n"]), "first_p_text": fmt_p(float(first["p_spearman"]))},
+                      {"spearman": sp, "kendall": kd})
 
 
 def kendalls_w(scores: pd.DataFrame) -> StatResult:
@@ -57,6 +63,16 @@ def kendalls_w(scores: pd.DataFrame) -> StatResult:
     return StatResult(t, f"Kendall's W = {W:.2f} across {m} indices on {n} common units, χ² = {chi2:.1f}, {fmt_p(p)}", {"W": W, "n": n, "m": m})
 
 
+@skippable
+def kappa_of(inputs: tuple, weights: str = "linear") -> StatResult:
+    """:func:`weighted_kappa` of ``(a, b, categories)`` (as :meth:`Edition.kappa_inputs` gives them)."""
+    a, b, categories = inputs
+    r = weighted_kappa(a, b, categories, weights)
+    r.table = r.table.rename_axis("mapped").reset_index()
+    return r
+
+
+@skippable
 def weighted_kappa(a: pd.Series, b: pd.Series, categories: list[str], weights: str = "linear") -> StatResult:
     df = pd.concat([a.rename("a"), b.rename("b")], axis=1).dropna()
     k = len(categories)

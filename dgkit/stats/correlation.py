@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dgkit.stats.result import StatResult, fmt_p
+from dgkit.stats.result import StatResult, fmt_p, skippable
 
 _SE = {"pearson": lambda n: 1 / np.sqrt(n - 3), "spearman": lambda n: np.sqrt(1.06 / (n - 3)), "kendall": lambda n: np.sqrt(0.437 / (n - 4))}
 
@@ -54,8 +54,12 @@ def correlate(x: pd.Series, y: pd.Series, methods: tuple[str, ...] = ("pearson",
     return StatResult(t, sentence, {f"{r['method']}_r": r["r"] for _, r in t.iterrows()} | {"n": n})
 
 
+@skippable
 def economy(index: pd.Series, gdp: pd.Series, population: pd.Series | None = None) -> StatResult:
     """Correlations of the index with GDP level, ln GDP, GDP per capita and GDP rank (all three methods)."""
+    n = len(pd.concat([index, gdp], axis=1, join="inner").dropna())
+    if n < 3:
+        raise ValueError(f"correlations need at least 3 units with both the index and GDP; got {n}")
     parts = [correlate(index, gdp, label="GDP").table, correlate(index, np.log(gdp), label="ln GDP").table]
     if population is not None:
         parts.append(correlate(index, gdp / population.reindex(gdp.index), label="GDP per capita").table)
@@ -65,9 +69,12 @@ def economy(index: pd.Series, gdp: pd.Series, population: pd.Series | None = Non
     t = pd.concat(parts, ignore_index=True)
     p = t[(t["label"] == "GDP") & (t["method"] == "pearson")].iloc[0]
     s = f"correlation of the index with GDP: R = {p['r']:.2f} (95% CI {p['ci_low']:.2f}–{p['ci_high']:.2f}), n = {int(p['n'])}, {fmt_p(p['p'])}"
-    return StatResult(t, s, {"pearson_r_gdp": float(p["r"]), "n": int(p["n"])})
+    sp = t[(t["label"] == "GDP") & (t["method"] == "spearman")].iloc[0]
+    return StatResult(t, s, {"pearson_r_gdp": float(p["r"]), "n": int(p["n"]), "ci_low": float(p["ci_low"]), "ci_high": float(p["ci_high"]),
+                             "p_text": fmt_p(float(p["p"])), "spearman_r_gdp": float(sp["r"]), "p_spearman_text": fmt_p(float(sp["p"]))})
 
 
+@skippable
 def fit_log_gdp(index: pd.Series, gdp: pd.Series, names: pd.Series | None = None, top: int = 3) -> StatResult:
     """OLS ``index = a + b·ln GDP``: coefficients, R², and the largest positive/negative residuals."""
     import statsmodels.api as sm
@@ -78,7 +85,7 @@ def fit_log_gdp(index: pd.Series, gdp: pd.Series, names: pd.Series | None = None
     tab = pd.DataFrame({"index": df["index"], "fitted": model.fittedvalues, "residual": model.resid})
     if names is not None:
         tab.insert(0, "name", names.reindex(tab.index))
-    tab = tab.sort_values("residual", ascending=False)
+    tab = tab.sort_values("residual", ascending=False).rename_axis("unit_id").reset_index()
     nm = (lambda u: str(names.get(u, u))) if names is not None else str
     above = [nm(u) for u in resid.index[::-1][:top]]
     below = [nm(u) for u in resid.index[:top]]
@@ -86,4 +93,5 @@ def fit_log_gdp(index: pd.Series, gdp: pd.Series, names: pd.Series | None = None
     s = (f"index = {model.params['const']:.1f} + {b:.2f}·ln GDP, R² = {model.rsquared:.2f}, n = {int(model.nobs)}, {fmt_p(pb)}; "
          f"furthest above the line: {', '.join(above)}; furthest below: {', '.join(below)}")
     return StatResult(tab, s, {"slope": b, "intercept": float(model.params["const"]), "r2": float(model.rsquared),
-                               "p_slope": pb, "n": int(model.nobs), "above": above, "below": below}, {"model": model})
+                               "p_slope": pb, "p_text": fmt_p(pb), "n": int(model.nobs), "above": "、".join(above), "below": "、".join(below)},
+                      {"model": model})

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dgkit.stats.result import StatResult, fmt_p
+from dgkit.stats.result import StatResult, fmt_p, skippable
 
 
 def gini(x: pd.Series | np.ndarray) -> float:
@@ -33,15 +33,21 @@ def theil(x: pd.Series | np.ndarray) -> float:
     return float(np.mean(r * np.log(r)))
 
 
-def describe(scores: pd.Series, ddof: int = 0, threshold: float | None = 5.0, label: str = "") -> StatResult:
+@skippable
+def describe(scores: pd.Series, ddof: int = 0, threshold: float | None = None, label: str = "") -> StatResult:
+    """n, mean, SD (``ddof`` stated), CV, range, IQR, Gini, Theil; with ``threshold`` (国脉 2023's
+    convention of 5 for its 0–100 scores) whether the SD exceeds it."""
     s = scores.dropna().astype(float)
     sd = float(s.std(ddof=ddof))
     q1, q3 = np.percentile(s, [25, 75])
     facts = {"n": len(s), "mean": float(s.mean()), "sd": sd, "ddof": ddof, "cv": sd / float(s.mean()),
              "min": float(s.min()), "max": float(s.max()), "range": float(s.max() - s.min()), "iqr": float(q3 - q1),
              "gini": gini(s), "theil": theil(s) if (s > 0).all() else np.nan}
+    facts["convention"] = "@population_sd" if ddof == 0 else "@sample_sd"
+    facts["threshold_verdict"] = "@no_threshold"
     if threshold is not None:
         facts["threshold"] = threshold
+        facts["threshold_verdict"] = "@above_threshold" if sd > threshold else "@within_threshold"
         facts["sd_exceeds_threshold"] = bool(sd > threshold)
     t = pd.DataFrame([{"label": label, **facts}])
     conv = "population" if ddof == 0 else "sample"
@@ -51,8 +57,12 @@ def describe(scores: pd.Series, ddof: int = 0, threshold: float | None = 5.0, la
     return StatResult(t, s_, facts)
 
 
+@skippable
 def theil_decomposition(scores: pd.Series, groups: pd.Series, check_with_pysal: bool = False) -> StatResult:
+    """Theil T of the units with a group, split into between- and within-group parts."""
     df = pd.concat([scores.rename("x"), groups.rename("g")], axis=1).dropna()
+    if df["g"].nunique() < 2:
+        raise ValueError(f"a Theil decomposition needs units in two or more groups; got {df['g'].nunique()} group(s) on {len(df)} unit(s)")
     mu, total = df["x"].mean(), df["x"].sum()
     rows = []
     for g, sub in df.groupby("g"):
@@ -63,7 +73,8 @@ def theil_decomposition(scores: pd.Series, groups: pd.Series, check_with_pysal: 
     T = theil(df["x"])
     between = float(t["between_term"].sum())
     within = float((t["share"] * t["theil_within_group"]).sum())
-    facts = {"theil": T, "between": between, "within": within, "between_share": between / T if T else np.nan}
+    facts = {"theil": T, "between": between, "within": within, "between_share": between / T if T else np.nan, "n": len(df),
+             "groups": int(df["g"].nunique()), "between_share_pct": 100 * between / T if T else np.nan}
     if check_with_pysal:
         from inequality.theil import TheilD
 
@@ -74,6 +85,7 @@ def theil_decomposition(scores: pd.Series, groups: pd.Series, check_with_pysal: 
     return StatResult(t, s, facts)
 
 
+@skippable
 def sigma_convergence(wide: pd.DataFrame, ddof: int = 0) -> StatResult:
     """SD and CV per edition (columns = editions); the slope of SD on edition order."""
     t = pd.DataFrame({"edition": wide.columns, "n": wide.notna().sum().to_numpy(), "mean": wide.mean().to_numpy(),
@@ -81,10 +93,17 @@ def sigma_convergence(wide: pd.DataFrame, ddof: int = 0) -> StatResult:
     t["cv"] = t["sd"] / t["mean"]
     slope = float(np.polyfit(np.arange(len(t)), t["cv"], 1)[0]) if len(t) > 1 else np.nan
     s = f"σ-convergence: CV from {t['cv'].iat[0]:.3f} ({t['edition'].iat[0]}) to {t['cv'].iat[-1]:.3f} ({t['edition'].iat[-1]}); {'converging' if slope < 0 else 'diverging'} (slope {slope:+.4f} per edition)"
-    return StatResult(t, s, {"cv_slope": slope})
+    sd_slope = float(np.polyfit(np.arange(len(t)), t["sd"], 1)[0]) if len(t) > 1 else np.nan
+    return StatResult(t, s, {"cv_slope": slope, "sd_slope": sd_slope, "first": t["edition"].iat[0], "last": t["edition"].iat[-1],
+                             "cv_first": float(t["cv"].iat[0]), "cv_last": float(t["cv"].iat[-1]), "sd_first": float(t["sd"].iat[0]),
+                             "sd_last": float(t["sd"].iat[-1]), "n": int(t["n"].min()), "periods": len(t),
+                             "agree": bool(np.sign(slope) == np.sign(sd_slope)),
+                             "cv_verdict": "@converging" if slope < 0 else "@diverging", "sd_verdict": "@converging" if sd_slope < 0 else "@diverging"})
 
 
+@skippable
 def beta_convergence(start: pd.Series, end: pd.Series, years: float) -> StatResult:
+    """Absolute β: OLS of ln(x_end/x_start)/T on ln x_start (units with positive values in both)."""
     import statsmodels.api as sm
 
     df = pd.concat([start.rename("x0"), end.rename("x1")], axis=1).dropna()
@@ -95,4 +114,19 @@ def beta_convergence(start: pd.Series, end: pd.Series, years: float) -> StatResu
     half = float(np.log(2) / -beta) if beta < 0 else np.inf
     t = pd.DataFrame({"coef": m.params, "se": m.bse, "p": m.pvalues})
     s = f"β-convergence: β = {beta:.4f}, {fmt_p(float(m.pvalues.iloc[1]))}, n = {int(m.nobs)}" + (f", half-life {half:.1f} years" if np.isfinite(half) else " (no convergence)")
-    return StatResult(t, s, {"beta": beta, "p": float(m.pvalues.iloc[1]), "half_life": half, "r2": float(m.rsquared)})
+    t.index = ["const", "ln_x_start"]
+    return StatResult(t.rename_axis("term").reset_index(), s, {"beta": beta, "p": float(m.pvalues.iloc[1]), "p_text": fmt_p(float(m.pvalues.iloc[1])),
+                                                               "half_life": half, "r2": float(m.rsquared), "n": int(m.nobs), "years": years,
+                                                               "verdict": "@converging" if beta < 0 and m.pvalues.iloc[1] < 0.05 else ("@diverging" if beta > 0 and m.pvalues.iloc[1] < 0.05 else "@no_significant_convergence")})
+
+
+@skippable
+def beta_convergence_panel(wide: pd.DataFrame) -> StatResult:
+    """:func:`beta_convergence` from the first to the last period of a units × periods table
+    (T = last − first when the periods are years, else the number of steps)."""
+    cols = list(wide.columns)
+    numeric = all(isinstance(c, int | np.integer) for c in cols)
+    years = float(cols[-1] - cols[0]) if numeric else float(len(cols) - 1)
+    r = beta_convergence(wide[cols[0]], wide[cols[-1]], years)
+    r.facts.update(first=cols[0], last=cols[-1])
+    return r

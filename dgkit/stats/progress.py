@@ -19,16 +19,18 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dgkit.stats.result import StatResult, fmt_p
+from dgkit.stats.result import StatResult, fmt_p, skippable
 
 METHODS = ("z_change", "percentile_change", "relative_change")
 
 
+@skippable
 def zscores(wide: pd.DataFrame, ddof: int = 0) -> pd.DataFrame:
     """Z-score per edition (columns = editions, rows = units)."""
     return (wide - wide.mean()) / wide.std(ddof=ddof)
 
 
+@skippable
 def advancement_rate(wide: pd.DataFrame, method: str = "z_change", ddof: int = 0) -> StatResult:
     """推进率 between consecutive editions (columns in edition order)."""
     if method not in METHODS:
@@ -58,9 +60,37 @@ def advancement_rate(wide: pd.DataFrame, method: str = "z_change", ddof: int = 0
     top = last.head(3)
     s = (f"推进率 ({method}, {eds[-2]}→{eds[-1]}): highest " + ", ".join(f"{r.unit} {r.rate:.2f}" for r in top.itertuples())
          + (f"; {len({m['unit'] for m in missing})} unit(s) missing in one edition (listed, not dropped)" if missing else ""))
-    return StatResult(t, s, {"top": top["unit"].tolist()}, {"missing": pd.DataFrame(missing, columns=["unit", "from", "to", "present_in"])})
+    return StatResult(t, s, {"top": top["unit"].tolist(), "from": eds[-2], "to": eds[-1], "method": method, "n": len(last),
+                             "top_rate": float(top["rate"].iat[0]) if len(top) else float("nan"),
+                             "n_missing": len({m['unit'] for m in missing})},
+                      {"missing": pd.DataFrame(missing, columns=["unit", "from", "to", "present_in"])})
 
 
+@skippable
+def top_advancers(rates: StatResult, names: pd.Series | None = None, n: int = 10) -> StatResult:
+    """The ``n`` highest 推进率 of the last step, with names; facts name the top three."""
+    t = rates.table
+    last = t[t["to"] == t["to"].iloc[-1]].sort_values("rate", ascending=False).head(n)
+    nm = (lambda u: str(names.get(u, u))) if names is not None else str
+    last = last.assign(name=last["unit"].map(nm))[["unit", "name", "from", "to", "rate", "method"]].reset_index(drop=True)
+    f = rates.facts
+    top3 = "、".join(f"{r.name} {r.rate:+.2f}" for r in last.head(3).itertuples())
+    return StatResult(last, f"推进率 {f['from']}→{f['to']}: {top3}", {**f, "top3": top3, "n_shown": len(last)})
+
+
+@skippable
+def zscore_table(wide: pd.DataFrame, names: pd.Series | None = None, ddof: int = 0) -> StatResult:
+    """Z-scores per period (population SD by default) with names; facts: periods, n."""
+    z = zscores(wide, ddof)
+    t = z.copy()
+    t.columns = [str(c) for c in t.columns]
+    t.insert(0, "name", [str(names.get(u, u)) for u in t.index] if names is not None else list(t.index))
+    t = t.rename_axis("unit_id").reset_index().sort_values(t.columns[-1], ascending=False)
+    return StatResult(t, f"Z-scores over {len(wide.columns)} periods", {"periods": len(wide.columns), "n": int(wide.notna().all(axis=1).sum()),
+                                                                          "ddof": ddof, "first": wide.columns[0], "last": wide.columns[-1]})
+
+
+@skippable
 def rank_mobility(wide: pd.DataFrame) -> StatResult:
     """Rank change and Kendall's τ between consecutive editions."""
     from scipy import stats
@@ -77,4 +107,5 @@ def rank_mobility(wide: pd.DataFrame) -> StatResult:
     t = pd.DataFrame(rows)
     r = t.iloc[-1]
     s = f"rank stability {r['from']}→{r['to']}: Kendall τ = {r['kendall_tau']:.2f}, n = {int(r['n'])}, {fmt_p(r['p'])}; mean |rank change| {r['mean_abs_rank_change']:.1f}"
-    return StatResult(t, s, {"kendall_tau_last": float(r["kendall_tau"])}, {"ranks": ranks})
+    return StatResult(t, s, {"kendall_tau_last": float(r["kendall_tau"]), "from": eds[-2], "to": eds[-1], "n": int(r["n"]),
+                             "p_text": fmt_p(float(r["p"])), "mean_abs_rank_change": float(r["mean_abs_rank_change"])}, {"ranks": ranks})

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dgkit.stats.result import StatResult
+from dgkit.stats.result import StatResult, skippable
 
 GROUPINGS = {"常规地区": "ccid_region", "四大地带": "ccid_belt", "热点地区": "ccid_hotspots"}
 # English display names (lang: en)
@@ -93,3 +93,93 @@ def tier_shares(tiers: pd.Series, members: pd.DataFrame, order: list[str] | None
     tab = pd.DataFrame(rows)
     top = tab.sort_values("share_pct", ascending=False).iloc[0]
     return StatResult(tab, f"largest tier share: {top['tier']} among {top['group']}, {top['share_pct']:.1f}% ({top['n']}/{top['group_size']})")
+
+
+def _long(grouping: pd.Series) -> pd.DataFrame:
+    """unit → group Series (multi-membership ``;``-separated) as a long table unit_id, group."""
+    m = grouping.dropna().astype(str).str.split(";").explode().str.strip()
+    m = m[m != ""]
+    return pd.DataFrame({"unit_id": m.index.to_numpy(), "group": m.to_numpy()})
+
+
+@skippable
+def summarise(scores: pd.Series, groupings: dict[str, pd.Series]) -> StatResult:
+    """:func:`regional_structure` for every grouping (name → unit→group Series) in one table:
+    grouping, group, n, total, share of the national total (%), mean, SD (population), n at or
+    above the national mean. Groups overlap where a unit has several (``;``); their shares then
+    do not add to 100 %."""
+    s = scores.dropna()
+    tables, leads = [], []
+    for name, g in groupings.items():
+        m = _long(g.reindex(s.index))
+        if m["group"].nunique() < 1:
+            continue
+        r = regional_structure(s, str(name), members=m)
+        tables.append(r.table)
+        leads.append(r.table.iloc[0])
+    t = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
+    lead = leads[0] if leads else None
+    facts = {"n": len(s), "groupings": len(tables), "national_total": float(s.sum()), "national_mean": float(s.mean())}
+    if lead is not None:
+        facts.update(grouping=lead["grouping"], lead=lead["group"], lead_share=float(lead["share_pct"]), lead_n=int(lead["n"]),
+                     lead_mean=float(lead["mean"]))
+    sentence = (f"{lead['grouping']}: {lead['group']} leads with {lead['share_pct']:.1f}% of the national total (n = {len(s)})" if lead is not None
+                else "no grouping with two or more groups")
+    return StatResult(t, sentence, facts)
+
+
+@skippable
+def theil_by(scores: pd.Series, partitions: dict[str, pd.Series]) -> StatResult:
+    """Theil T decomposed into between- and within-group parts for every partition (see
+    :func:`dgkit.stats.dispersion.theil_decomposition`); one row per partition."""
+    from dgkit.stats.dispersion import theil_decomposition
+
+    rows = []
+    for name, g in partitions.items():
+        g = g.reindex(scores.index).dropna()
+        if g.nunique() < 2:
+            continue
+        th = theil_decomposition(scores.reindex(g.index), g)
+        rows.append({"grouping": name, "n": int(th.facts["n"]), "groups": int(g.nunique()), "theil": th.facts["theil"],
+                     "between": th.facts["between"], "within": th.facts["within"], "between_share": th.facts["between_share"]})
+    t = pd.DataFrame(rows, columns=["grouping", "n", "groups", "theil", "between", "within", "between_share"])
+    if t.empty:
+        from dgkit.stats.result import Missing
+
+        return Missing("no partition with two or more groups")
+    top = t.sort_values("between_share", ascending=False).iloc[0]
+    facts = {"grouping": top["grouping"], "between_share_pct": 100 * float(top["between_share"]), "theil": float(top["theil"]),
+             "n": int(top["n"]), "groups": int(top["groups"])}
+    return StatResult(t, f"Theil T = {top['theil']:.4f}; between {top['grouping']} groups {top['between_share']:.0%} (n = {int(top['n'])})", facts)
+
+
+@skippable
+def stack_tables(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Several published tables (title → table) stacked with a ``source`` column."""
+    return pd.concat([t.assign(source=k) for k, t in tables.items()], ignore_index=True)
+
+
+@skippable
+def type_tier_shares(city_types: tuple, lang: str = "zh") -> StatResult:
+    """Tier shares within each unit type (Tsinghua 2020 表4-3) from published tiers, beside the
+    shares the report prints where it prints them (``share_printed_pct``)."""
+    from dgkit.stats.result import Missing
+    from dgkit.tiers import TSINGHUA_LABELS, label
+
+    tiers_, members, printed = city_types
+    order = [t for t in TSINGHUA_LABELS if t in set(tiers_)] or sorted(tiers_.unique())
+    r = tier_shares(tiers_, members, order)
+    t = r.table
+    if not isinstance(printed, Missing) and printed is not None:
+        pr = printed.rename(columns={"city_type": "group"})[["group", "tier", "share_printed_pct"]]
+        pr = pr.assign(share_printed_pct=pd.to_numeric(pr["share_printed_pct"], errors="coerce"))
+        t = t.merge(pr, on=["group", "tier"], how="left")
+        t["difference"] = t["share_printed_pct"] - t["share_pct"]
+    bad = t[t["difference"].abs() > 0.05] if "difference" in t else t.iloc[:0]
+    t = t.assign(group=t["group"].map(lambda g: region_label(g, lang)), tier=t["tier"].map(lambda x: label(x, lang)))
+    top = t.sort_values("share_pct", ascending=False).iloc[0]
+    facts = {"n": int(tiers_.index.isin(members["unit_id"]).sum()), "types": int(members["group"].nunique()),
+             "top_type": top["group"], "top_tier": top["tier"], "top_share": float(top["share_pct"]),
+             "n_printed_differ": len(bad),
+             "printed_differ": "; ".join(f"{region_label(r.group, lang)} {label(r.tier, lang)} {r.share_printed_pct}% / {r.share_pct:.1f}%" for r in bad.itertuples())}
+    return StatResult(t, r.sentence, facts)

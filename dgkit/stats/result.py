@@ -33,3 +33,91 @@ class StatResult:
 
     def _repr_html_(self) -> str:  # pragma: no cover - notebooks
         return f"<p>{self.sentence}</p>" + self.table.to_html()
+
+
+class Missing:
+    """An input an analysis needs and the edition does not have (no GDP covariate, one period, no
+    external index on common units …). It is falsy, states its ``reason`` in the edition's
+    language, and propagates: an attribute, an item or a call of it is the same ``Missing``, and
+    every analysis or plotting function decorated with :func:`skippable` returns it unchanged
+    instead of running. The recorder turns it into a stated skip; nothing crashes and no bundled
+    data is substituted.
+    """
+
+    __slots__ = ("fields", "key", "reason")
+
+    def __init__(self, reason: str, key: str | None = None, **fields: Any) -> None:
+        self.reason = str(reason)
+        self.key = key  # a skip reason of the labels catalogue (skips.<key>), for the edition's language
+        self.fields = fields
+
+    @classmethod
+    def undefined(cls, key: str, reason: str, **fields: Any) -> Missing:
+        """A result the data cannot define (e.g. Theil T of non-positive values): ``reason`` in
+        English, ``key`` naming the catalogue's text for the report's language."""
+        return cls(reason, key, **fields)
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Missing:
+        return self
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self
+
+    def __getitem__(self, key: Any) -> Missing:
+        return self
+
+    def __len__(self) -> int:
+        return 0
+
+    def __iter__(self):  # noqa: ANN204
+        return iter(())
+
+    def __repr__(self) -> str:
+        return f"Missing({self.reason!r})"
+
+    def summary(self) -> str:
+        return f"skipped: {self.reason}"
+
+    def _repr_markdown_(self) -> str:  # pragma: no cover - notebooks
+        return f"> ⊘ {self.reason}"
+
+
+def skippable(func):  # noqa: ANN001, ANN201
+    """Decorator: a :class:`Missing` for a *required* argument returns that Missing instead of
+    calling ``func`` (the section is skipped, with its reason); a Missing for an *optional*
+    argument (one with a default) is treated as not given (None)."""
+    import functools
+    import inspect
+
+    sig = inspect.signature(func)
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        bound = sig.bind_partial(*args, **kwargs)
+        for name, v in list(bound.arguments.items()):
+            if isinstance(v, Missing):
+                if sig.parameters[name].default is inspect.Parameter.empty:
+                    return v
+                bound.arguments[name] = None
+        return func(*bound.args, **bound.kwargs)
+
+    return wrapper
+
+
+def named(table: Any, names: Any) -> Any:
+    """A copy of ``table`` with a ``name`` column (from ``names``: unit_id → display name) placed
+    first; units are read from a ``unit_id`` or ``unit`` column, else from the index."""
+    if isinstance(table, Missing):
+        return table
+    if isinstance(names, Missing) or names is None:
+        return table
+    t = table.copy()
+    key = next((c for c in ("unit_id", "unit") if c in t.columns), None)
+    ids = t[key] if key else pd.Series(t.index, index=t.index)
+    t.insert(0, "name", [str(names.get(u, u)) for u in ids])
+    return t

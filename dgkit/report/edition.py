@@ -1,0 +1,466 @@
+"""An edition: a params file resolved, once, into a dataset, an index (given or built), a focus
+year, the compared periods, a cohort, groupings, covariates, tier schemes, labels and a language.
+
+``open_edition("params/2020.yaml")`` validates the params (every problem at once, see
+:mod:`dgkit.params`) and returns an :class:`Edition`. Chapter notebooks ask it for their inputs:
+``ed.scores()``, ``ed.panel()``, ``ed.components()``, ``ed.covariate("gdp")``, ``ed.groupings()`` …
+An input the edition does not have comes back as :class:`~dgkit.stats.Missing` with the reason
+in the edition's language; analysis and plotting functions pass it through and the recorder
+turns it into a stated skip. No code here or in a notebook branches on a dataset's name.
+
+Conventions stated where they act:
+
+* ``year`` is the focus period; ``compare`` (a list, or ``all``) gives the periods of 推进率 and
+  dynamics, restricted to periods up to the focus year (a report for 2021 never uses 2023 data).
+* Ranks are competition ranks (1, 2, 2, 4) on unrounded scores unless ``ranks.ties`` says otherwise.
+* ``cohort``: ``all`` (default), ``provinces`` (the 31, without 新疆生产建设兵团),
+  ``provinces_with_corps`` or a list of unit names or ids.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from dgkit import paths
+from dgkit.params import Params, load_params
+from dgkit.report.labels import Labels
+from dgkit.stats.result import Missing, StatResult
+
+
+def match_units(ds: Any, wanted: list[Any]) -> tuple[list[str], list[str]]:
+    """Unit ids of ``wanted`` (ids, zh or en names, or names the level's resolver knows) and the
+    entries that match no unit of the dataset."""
+    u = ds.units
+    lookup: dict[str, str] = {}
+    for col in ("name_zh", "name_en"):
+        if col in u.columns:
+            lookup.update({str(n).casefold(): i for i, n in u[col].dropna().items()})
+    lookup.update({str(i).casefold(): i for i in u.index})
+    ids, unknown = [], []
+    for w in wanted:
+        uid = lookup.get(str(w).casefold())
+        if uid is None and ds.level in ("province", "city", "country"):
+            from dgkit.units import resolver
+
+            try:
+                r = resolver(ds.level).lookup(str(w)).unit_id
+                uid = r if r in u.index else None
+            except (ValueError, KeyError):
+                uid = None
+        (ids if uid is not None else unknown).append(uid if uid is not None else w)
+    return ids, unknown
+
+
+def _resolve_params_path(params: str | Path) -> Path:
+    p = Path(params)
+    if p.is_absolute() or p.exists():
+        return p
+    for base in (paths.project_root(), paths.notebooks_dir()):
+        if (base / p).exists():
+            return (base / p).resolve()
+    return p
+
+
+@functools.lru_cache(maxsize=8)
+def _open(path: str, mtime: float, year: int | None) -> Edition:
+    return Edition(load_params(path, year=year))
+
+
+def open_edition(params: str | Path = "params/2020.yaml", year: int | None = None) -> Edition:
+    """Validate a params file (every problem at once) and resolve its edition; ``year`` overrides
+    the focus year. Cached per file (and its modification time) and year."""
+    p = _resolve_params_path(params)
+    mtime = p.stat().st_mtime if p.exists() else 0.0
+    return _open(str(p), mtime, None if year is None else int(year))
+
+
+class Edition:
+    """The resolved edition (see module docstring)."""
+
+    def __init__(self, params: Params) -> None:
+        from dgkit.datasets import open_dataset
+
+        self.params = params
+        self.lang: str = params.lang
+        self.t = Labels(self.lang)
+        self.dataset = open_dataset(str(params.get("dataset")))
+        idx = params.get("index") or {}
+        self.built = "framework" in idx
+        self.measure: str | None = idx.get("measure")
+        self.framework_name: str | None = idx.get("framework")
+        periods = self.dataset.periods
+        self.year: int = int(params.get("year") or periods[-1])
+        comp = params.get("compare", "all")
+        wanted = periods if comp == "all" else [int(c) for c in comp]
+        self.periods: list[int] = sorted({p for p in wanted if p <= self.year} | {self.year})
+        self.quick: bool = params.quick
+        self.seed: int = int(params.get("seed", 0))
+
+    # ------------------------------------------------------------------ identity and provenance
+    @property
+    def name(self) -> str:
+        return self.params.folder
+
+    @property
+    def title(self) -> str:
+        return str(self.params.get("title") or self.params.edition)
+
+    @property
+    def synthetic(self) -> bool:
+        """From the dataset's YAML only, never from a name."""
+        return bool(self.dataset.synthetic)
+
+    @property
+    def level(self) -> str:
+        return self.dataset.level
+
+    @property
+    def index_label(self) -> str:
+        lab = (self.params.get("index") or {}).get("label")
+        if lab:
+            return str(lab)
+        if self.built:
+            return self.t("report.built_index", framework=self.framework_label, dataset=self.dataset.short_title)
+        return self.dataset.label(self.measure or "", self.lang)
+
+    @property
+    def framework_label(self) -> str:
+        fw = str(self.framework_name or "")
+        return Path(fw).stem if fw.endswith((".yaml", ".yml")) else fw
+
+    @property
+    def citation(self) -> str:
+        """What the analysed index is: the dataset's citation (× the framework when built here)."""
+        c = self.dataset.citation or self.dataset.title
+        return self.t("report.built_citation", citation=c, framework=self.framework_label) if self.built else c
+
+    def describe(self) -> Any:
+        """A short statement of what this edition analyses (shown at the top of every chapter)."""
+        from IPython.display import Markdown
+
+        how = self.t("report.how_built", framework=self.framework_label) if self.built else self.t("report.how_given", measure=self.measure)
+        text = self.t("report.edition_line", title=self.title, dataset=self.dataset.title, level=self.t(f"levels.{self.level}"),
+                      n=len(self.scores()), year=self.year, periods=", ".join(map(str, self.periods)), how=how, citation=self.citation)
+        if self.synthetic:
+            text = "**" + self.t("report.synthetic_warning") + "**\n\n" + text
+        return Markdown(text)
+
+    def recorder(self, prefix: str, out_dir: str | Path | None = None) -> Any:
+        """A :class:`~dgkit.report.recorder.Recorder` writing to ``out_dir`` (None: ``reports/.lab/<edition>/``,
+        so that exploring in JupyterLab never touches a finished report)."""
+        from dgkit.report.recorder import Recorder
+
+        out = Path(out_dir) if out_dir else paths.reports_dir() / ".lab" / self.name
+        return Recorder(out, prefix, self.lang, self.citation, self.synthetic, list(self.params.get("figure_formats") or ["png", "svg"]),
+                        names=self.names)
+
+    def built_scores(self, period: int | None = None) -> pd.Series | Missing:
+        """The scores when the index is built here (Missing for a given index)."""
+        return self.scores(period) if self.built else self.build()
+
+    def draws(self, option: str, quick: bool = False) -> int:
+        """``robustness.mc_draws`` (default 1000) or ``robustness.sobol_n`` (256); fewer in quick mode."""
+        n = int(self.params.get(f"robustness.{option}", 1000 if option == "mc_draws" else 256))
+        return min(n, 200 if option == "mc_draws" else 64) if quick or self.quick else n
+
+    # ------------------------------------------------------------------ the analysed index
+    @functools.cached_property
+    def _build(self) -> Any:
+        from dgkit.pipeline.build import build
+
+        opts = dict((self.params.get("index") or {}).get("options") or {})
+        return build(self.dataset, self.framework_name, periods=self.periods, **opts)
+
+    def build(self) -> Any:
+        """The :class:`~dgkit.pipeline.result.Build` of the index (Missing when the index is given)."""
+        if not self.built:
+            return Missing(self.t("skips.not_built", measure=self.measure, dataset=self.dataset.short_title))
+        return self._build
+
+    @functools.cached_property
+    def _panel_all(self) -> pd.DataFrame:
+        if self.built:
+            w = self._build.index.unstack("period")
+        else:
+            w = self.dataset.panel(self.measure)
+        w = w.reindex(columns=[p for p in self.periods if p in w.columns])
+        return w.loc[self.cohort(w.index)]
+
+    def cohort(self, units: pd.Index) -> pd.Index:
+        c = self.params.get("cohort", "all")
+        if c in ("all", "provinces_with_corps"):
+            return units
+        if c == "provinces":
+            return units[units != "XJBT"]
+        ids, _ = match_units(self.dataset, list(c))
+        return units[units.isin(ids)]
+
+    def scores(self, period: int | None = None) -> pd.Series:
+        """The analysed index in ``period`` (default: the focus year), by unit_id, units without a score dropped."""
+        p = self.year if period is None else int(period)
+        s = self._panel_all[p].dropna() if p in self._panel_all.columns else pd.Series(dtype=float)
+        return s.rename(self.index_label)
+
+    def panel(self, min_periods: int = 2) -> pd.DataFrame | Missing:
+        """Units × compared periods of the analysed index (Missing with fewer than ``min_periods``)."""
+        w = self._panel_all.dropna(how="all")
+        if w.shape[1] < min_periods:
+            return Missing(self.t("skips.one_period", periods=", ".join(map(str, w.columns)) or "—", n=min_periods))
+        return w
+
+    @functools.cached_property
+    def names(self) -> pd.Series:
+        """Display names in the edition's language (the other language, then the id, where one is missing)."""
+        u = self.dataset.units
+        first, second = ("name_zh", "name_en") if self.lang == "zh" else ("name_en", "name_zh")
+        n = u[first] if first in u.columns else pd.Series(index=u.index, dtype=object)
+        if second in u.columns:
+            n = n.where(n.notna() & (n.astype(str) != ""), u[second])
+        n = n.where(n.notna() & (n.astype(str) != "nan") & (n.astype(str) != ""), pd.Series(u.index, index=u.index))
+        return n.astype(str)
+
+    def components(self, period: int | None = None) -> pd.DataFrame | Missing:
+        """Component scores of the analysed index (a built index's top-level pillars, or the
+        params' ``index.components``), labelled in the edition's language."""
+        p = self.year if period is None else int(period)
+        if self.built:
+            b = self._build
+            P = b.pillars.xs(p, level="period")
+            P.columns = [b.framework.label(c, self.lang) for c in P.columns]
+        else:
+            comps = (self.params.get("index") or {}).get("components") or []
+            if not comps:
+                return Missing(self.t("skips.no_components", dataset=self.dataset.short_title))
+            P = self.dataset.values[comps].xs(p, level="period")
+            P.columns = [self.dataset.label(c, self.lang) for c in comps]
+        P = P.loc[P.index.isin(self.scores(p).index)].dropna(how="all")
+        if P.shape[1] < 2 or P.empty:
+            return Missing(self.t("skips.no_components", dataset=self.dataset.short_title))
+        return P
+
+    # ------------------------------------------------------------------ groupings and covariates
+    def groupings(self) -> dict[str, pd.Series] | Missing:
+        """The params' ``groupings`` (default: every grouping of the dataset), unit → group
+        (multi-membership groups ``;``-separated), in the edition's language."""
+        ds = self.dataset
+        names = self.params.get("groupings") or ds.grouping_names
+        s = self.scores()
+        out = {}
+        for g in names:
+            col = ds.grouping(g).reindex(s.index)
+            if col.replace("", pd.NA).dropna().str.split(";").explode().nunique() >= 2:
+                out[self.group_label(g)] = col.map(lambda v: ";".join(self.group_label(x) for x in str(v).split(";")) if isinstance(v, str) and v else v)
+        if not out:
+            return Missing(self.t("skips.no_groupings", dataset=ds.short_title))
+        return out
+
+    def partitions(self) -> dict[str, pd.Series] | Missing:
+        """The groupings in which every grouped unit is in exactly one group."""
+        g = self.groupings()
+        if isinstance(g, Missing):
+            return g
+        out = {k: v for k, v in g.items() if not v.dropna().astype(str).str.contains(";").any()}
+        return out or Missing(self.t("skips.no_partition", dataset=self.dataset.short_title))
+
+    def partition(self, name: str | None = None) -> pd.Series | Missing:
+        """One partition: ``name`` (a grouping of the dataset), else the first."""
+        parts = self.partitions()
+        if isinstance(parts, Missing):
+            return parts
+        if name:
+            return parts.get(self.group_label(name), Missing(self.t("skips.no_partition", dataset=self.dataset.short_title)))
+        return next(iter(parts.values()))
+
+    def group_label(self, name: Any) -> Any:
+        from dgkit.stats.regions import region_label
+
+        return region_label(name, self.lang)
+
+    def covariate(self, name: str) -> pd.Series | Missing:
+        """A covariate for the focus year (the params' ``covariates.<name>.year`` if given): the
+        dataset's own, or for provinces the built-in GDP (vintage stated) and population."""
+        spec = (self.params.get("covariates") or {}).get(name)
+        if spec is None and name not in (self.params.get("covariates") or {}):
+            return Missing(self.t("skips.no_covariate", name=name, dataset=self.dataset.short_title))
+        spec = spec or {}
+        year = int(spec.get("year", self.year))
+        col = spec.get("column", name)
+        ds = self.dataset
+        if col in ds.covariates.columns:
+            c = ds.covariate(col)
+            if year not in c.columns:
+                return Missing(self.t("skips.covariate_year", name=name, year=year))
+            v = c[year].dropna()
+        elif name in ("gdp", "population") and ds.level == "province":
+            from dgkit import data
+
+            if name == "gdp":
+                try:
+                    v = data.gdp_by_unit(year, spec.get("vintage", "revised"))
+                except ValueError:
+                    return Missing(self.t("skips.covariate_year", name=name, year=year))
+            else:
+                pop = data.population()
+                v = pop[pop["year"] == year].set_index("unit_id")["population"]
+                if v.empty:
+                    return Missing(self.t("skips.covariate_year", name=name, year=year))
+        else:
+            return Missing(self.t("skips.no_covariate", name=name, dataset=ds.short_title))
+        shared = v.index.intersection(self.scores().index)
+        if len(shared) < 3:
+            return Missing(self.t("skips.too_few_shared", what=name, n=len(shared)))
+        return v.loc[shared].rename(name)
+
+    def covariate_source(self, name: str) -> str:
+        spec = (self.params.get("covariates") or {}).get(name) or {}
+        return self.t("report.covariate_source", name=name, year=spec.get("year", self.year), vintage=spec.get("vintage", "revised"))
+
+    # ------------------------------------------------------------------ published references
+    def printed_ranks(self) -> pd.Series | Missing:
+        """The dataset's printed ranks for the focus year (reference ``rank_printed``)."""
+        if self.built or "rank_printed" not in self.dataset.references.columns:
+            return Missing(self.t("skips.no_printed_ranks", dataset=self.dataset.short_title))
+        r = pd.to_numeric(self.dataset.reference("rank_printed").xs(self.year, level="period"), errors="coerce").dropna()
+        r = r[r.index.isin(self.scores().index)]
+        return r if len(r) else Missing(self.t("skips.no_printed_ranks", dataset=self.dataset.short_title))
+
+    def tier_schemes(self) -> list[dict[str, Any]] | Missing:
+        t = list(self.params.get("tiers") or [])
+        return t or Missing(self.t("skips.no_tiers"))
+
+    def published_tiers(self) -> dict[str, pd.Series] | Missing:
+        """Scheme name → the published tier of each unit, for schemes with ``published:`` (a
+        reference of the dataset, or ``other_dataset.reference``)."""
+        from dgkit.datasets import open_dataset
+
+        out = {}
+        for spec in self.params.get("tiers") or []:
+            pub = spec.get("published")
+            if not pub:
+                continue
+            name, _, col = pub.rpartition(".")
+            ds = open_dataset(name) if name else self.dataset
+            per = self.year if self.year in ds.periods else ds.periods[-1]
+            out[spec["name"]] = ds.reference(col).xs(per, level="period")
+        return out or Missing(self.t("skips.no_published_tiers"))
+
+    def published_tables(self, table: str) -> dict[str, pd.DataFrame] | Missing:
+        """A reference table (``regions``, ``facts`` …) of the dataset and of every dataset in
+        ``published_references``: dataset title → table (another index's printed figures)."""
+        from dgkit.datasets import open_dataset
+
+        out = {}
+        for name in [self.params.get("dataset"), *(self.params.get("published_references") or [])]:
+            ds = open_dataset(str(name))
+            if table in ds.reference_tables:
+                out[ds.short_title] = ds.reference_tables[table]
+        return out or Missing(self.t("skips.no_published_table", table=table))
+
+    def implied_weights(self) -> StatResult | Missing:
+        """Implied weights (NNLS, w ≥ 0, Σw = 1) with residuals wherever a dataset holds a
+        published total and its components: the analysed dataset (``index.components``) and each
+        dataset in ``published_references`` (its headline total and its measures)."""
+        from dgkit.datasets import open_dataset
+        from dgkit.weights import implied_weights
+
+        cases = []
+        comps = (self.params.get("index") or {}).get("components") or []
+        if not self.built and comps:
+            cases.append((self.dataset, self.measure, comps, self.year))
+        for name in self.params.get("published_references") or []:
+            ds = open_dataset(str(name))
+            if ds.headline and len(ds.measures) >= 2 and ds.headline not in ds.measures:
+                cases.append((ds, ds.headline, ds.measures, ds.periods[-1]))
+        rows, resid = [], []
+        for ds, total, comps, per in cases:
+            C = ds.values[comps].xs(per, level="period").dropna()
+            t = ds.panel(total)[per].dropna()
+            if len(C.index.intersection(t.index)) < len(comps):
+                continue
+            iw = implied_weights(C, t, stability="jitter", seed=self.seed)
+            for c, w in iw.weights.items():
+                rows.append({"index": ds.short_title, "period": per, "component": ds.label(c, self.lang), "weight": w,
+                             "q05": iw.stability.loc[c, "q05"], "q95": iw.stability.loc[c, "q95"],
+                             "n": len(iw.residuals), "rmse": iw.rmse, "max_abs_residual": iw.max_abs_residual})
+            resid.append(pd.DataFrame({"index": ds.short_title, "unit": self.names.reindex(iw.residuals.index).fillna(pd.Series(iw.residuals.index, index=iw.residuals.index)).to_numpy(),
+                                       "printed_total": t.reindex(iw.residuals.index).to_numpy(), "fitted": iw.fitted.to_numpy(),
+                                       "residual": iw.residuals.to_numpy()}))
+        if not rows:
+            return Missing(self.t("skips.no_total_components"))
+        tab = pd.DataFrame(rows)
+        first = tab.iloc[0]
+        facts = {"index": first["index"], "n": int(first["n"]), "rmse": float(first["rmse"]), "max_abs_residual": float(first["max_abs_residual"]),
+                 "weights": ", ".join(f"{r.component} {r.weight:.3f}" for r in tab[tab["index"] == first["index"]].itertuples())}
+        return StatResult(tab, "", facts, {"residuals": pd.concat(resid, ignore_index=True)})
+
+    def residuals(self, implied: Any) -> Any:
+        """The residual table of :meth:`implied_weights` (printed total − fitted)."""
+        if isinstance(implied, Missing):
+            return implied
+        return implied.extra["residuals"]
+
+    # ------------------------------------------------------------------ other indices
+    def benchmarks(self) -> dict[str, pd.Series] | Missing:
+        """External indices on the units they share with the analysed index (≥ 3): the params'
+        ``benchmark.datasets``, else every bundled dataset of the same level with a comparable
+        measure. Each enters with its headline measure, or its ordinal reference as ranks."""
+        from dgkit.datasets import catalogue, open_dataset
+
+        bench = self.params.get("benchmark") or {}
+        names = bench.get("datasets")
+        if names is None:
+            cat = catalogue()
+            names = [n for n, lev in zip(cat["name"], cat["level"], strict=False) if lev == self.level]
+        own = self.dataset.spec_path
+        s = self.scores()
+        out: dict[str, pd.Series] = {}
+        for n in names:
+            ds = open_dataset(str(n))
+            if ds.spec_path == own or ds.synthetic != self.synthetic and ds.synthetic:
+                continue
+            c = ds.comparable()
+            if c is None:
+                continue
+            c = c[c.index.isin(s.index)]
+            if len(c) >= 3:
+                out[ds.short_title] = c
+        if not out:
+            return Missing(self.t("skips.no_benchmark", level=self.t(f"levels.{self.level}")))
+        return {self.t("report.this_index"): s, **out}
+
+    def kappa_inputs(self) -> tuple[pd.Series, pd.Series, list[str]] | Missing:
+        """(this index's tiers mapped as the params state, the other dataset's grades, categories)."""
+        from dgkit import tiers
+        from dgkit.datasets import open_dataset
+
+        kap = (self.params.get("benchmark") or {}).get("kappa")
+        if not kap:
+            return Missing(self.t("skips.no_kappa"))
+        scheme = next(t for t in self.params.get("tiers") or [] if t["name"] == kap["scheme"])
+        other = open_dataset(kap["dataset"])
+        ref = other.reference(kap["reference"]).xs(other.periods[-1], level="period")
+        mine = tiers.fixed_tiers(self.scores(), scheme["thresholds"], scheme.get("labels") or tiers.TSINGHUA_LABELS).map(kap["mapping"])
+        return mine, ref, list(kap["categories"])
+
+    def city_types(self) -> tuple[pd.Series, pd.DataFrame, Any] | Missing:
+        """(published tier per city, city → type members, published shares or Missing) of the
+        params' ``cities`` dataset (a city-level dataset with a type grouping and printed tiers)."""
+        from dgkit.datasets import open_dataset
+
+        c = self.params.get("cities") or {}
+        if not c.get("dataset") or not c.get("types") or not c.get("tiers"):
+            return Missing(self.t("skips.no_city_types"))
+        ds = open_dataset(c["dataset"])
+        per = self.year if self.year in ds.periods else ds.periods[-1]
+        tier = ds.reference(c["tiers"]).xs(per, level="period").dropna()
+        members = ds.members(c["types"])
+        shares = ds.reference_tables.get(c.get("shares", "")) if c.get("shares") else None
+        return tier, members, shares if shares is not None else Missing(self.t("skips.no_published_table", table="shares"))
+
+    def option(self, dotted: str, default: Any = None) -> Any:
+        """A chapter option of the params (e.g. ``dispersion.ddof``)."""
+        return self.params.get(dotted, default)

@@ -1,0 +1,241 @@
+"""The Recorder writes a notebook's figures, tables and facts, with provenance.
+
+It knows nothing about chapters: it is given an output folder, a prefix for the file names, the
+edition's language and labels, the default source (citation) and whether the data are synthetic.
+Every output built on synthetic data says so (figure stamp, table caption, fact sentence). A
+:class:`~dgkit.stats.Missing` handed to any method becomes a stated skip, shown in the notebook
+and listed in ``skips/<prefix>.json`` (the report index shows it).
+
+Files: ``figures/<prefix>__<name>.<fmt>`` (PNG at 300 dpi and the params' formats),
+``tables/<prefix>__<name>.csv`` and ``.tex``, ``facts/<prefix>.json``, ``skips/<prefix>.json``.
+Every file is written atomically and readable by others (mode 644).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from dgkit.report.files import atomic_write_bytes, atomic_write_text
+from dgkit.report.labels import Labels
+from dgkit.stats.result import Missing
+
+SYNTH_TAG = {"zh": "【合成数据 SYNTHETIC】", "en": "[SYNTHETIC] "}
+
+
+def _clean(v: Any) -> Any:
+    """JSON-safe, rounded, deterministic values."""
+    if isinstance(v, float | np.floating):
+        return None if not np.isfinite(v) else round(float(v), 6)
+    if isinstance(v, np.integer):
+        return int(v)
+    if isinstance(v, np.bool_):
+        return bool(v)
+    if isinstance(v, dict):
+        return {str(k): _clean(x) for k, x in v.items()}
+    if isinstance(v, list | tuple):
+        return [_clean(x) for x in v]
+    if isinstance(v, pd.Series):
+        return _clean(v.to_dict())
+    return v
+
+
+def _display(obj: Any) -> None:
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+
+        if get_ipython() is not None:
+            display(obj)
+    except ImportError:  # pragma: no cover
+        pass
+
+
+class Recorder:
+    """Write figures, tables and facts of one notebook (see module docstring)."""
+
+    def __init__(self, out: str | Path, prefix: str, lang: str = "zh", source: str = "", synthetic: bool = False,
+                 formats: list[str] | None = None, names: pd.Series | None = None) -> None:
+        self.out = Path(out)
+        self.prefix = prefix
+        self.lang = lang
+        self.t = Labels(lang)
+        self.source = source
+        self.synthetic = synthetic
+        self.formats = ["png", *[f for f in (formats or ["svg"]) if f != "png"]]
+        for sub in ("figures", "tables", "facts", "skips"):
+            (self.out / sub).mkdir(parents=True, exist_ok=True)
+        self.names = names  # unit_id → display name: tables get a name column, facts name units, never codes
+        self.facts: dict[str, Any] = {}
+        self.skips: list[dict[str, str]] = []
+
+    # ------------------------------------------------------------------ provenance
+    def mark(self, text: str, synthetic: bool | None = None) -> str:
+        syn = self.synthetic if synthetic is None else synthetic
+        return (SYNTH_TAG[self.lang] + text) if syn else text
+
+    def skip(self, section: str, reason: Missing | str) -> None:
+        """Record that a section was not analysed, and why (shown in the notebook and the report index)."""
+        why = reason.reason if isinstance(reason, Missing) else str(reason)
+        if isinstance(reason, Missing) and reason.key and self.t.has(f"skips.{reason.key}"):
+            why = self.t(f"skips.{reason.key}", **reason.fields)
+        if not any(s["reason"] == why for s in self.skips):
+            self.skips.append({"section": section, "reason": why})
+            atomic_write_bytes(self.out / "skips" / f"{self.prefix}.json",
+                               json.dumps(self.skips, ensure_ascii=False, indent=2).encode("utf-8"))
+            from IPython.display import Markdown
+
+            _display(Markdown(f"> ⊘ **{self.t('report.skipped')}** ({section}): {why}"))
+
+    # ------------------------------------------------------------------ outputs
+    def figure(self, fig: Any, name: str, source: str | None = None) -> None:
+        """Save a figure (PNG at 300 dpi plus the params' formats), stamped when synthetic; show it."""
+        if isinstance(fig, Missing):
+            self.skip(name, fig)
+            return None
+        import matplotlib.pyplot as plt
+
+        src = source if source is not None else self.source
+        if self.synthetic:
+            fig.text(0.01, 0.995, SYNTH_TAG[self.lang].strip(), color="#b2182b", fontsize=9, ha="left", va="top", weight="bold")
+        if src:
+            fig.text(0.01, 0.002, self.t("report.source_line", source=_short(src)), color="#555555", fontsize=6.5, ha="left", va="bottom")
+        meta = {"png": {"Software": None}, "pdf": {"Creator": None, "Producer": None, "CreationDate": None}, "svg": {"Date": None, "Creator": None}}
+        fig.canvas.draw()
+        bbox = fig.get_tightbbox(fig.canvas.get_renderer()).padded(0.1)
+        for f in self.formats:
+            path = self.out / "figures" / f"{self.prefix}__{name}.{f}"
+            fig.savefig(path, dpi=300, metadata=meta.get(f), bbox_inches=bbox)
+            path.chmod(0o644)
+        plt.close(fig)
+        try:
+            from IPython.display import Image
+
+            _display(Image(filename=str(self.out / "figures" / f"{self.prefix}__{name}.png"), width=720))
+        except ImportError:  # pragma: no cover
+            pass
+
+    def table(self, df: Any, name: str, caption: str | None = None, source: str | None = None, decimals: int = 2,
+              index: bool = False, **fields: Any) -> None:
+        """Save a table as CSV and LaTeX (booktabs) and show it rounded, without row numbers.
+
+        ``caption`` defaults to the catalogue's ``tables.<name>`` formatted with ``fields``."""
+        if isinstance(df, Missing):
+            self.skip(name, df)
+            return None
+        if hasattr(df, "table") and not isinstance(df, pd.DataFrame):
+            df = df.table
+        df = self._with_names(df)
+        if not isinstance(df.index, pd.RangeIndex):  # a meaningful index (unit_id, input …) is a column; row numbers are not
+            index = True
+        cap = self.mark(caption if caption is not None else self.t(f"tables.{name}", **fields))
+        src = source if source is not None else self.source
+        out = df.copy()
+        num = out.select_dtypes("number").columns
+        out[num] = out[num].round(decimals)
+        base = self.out / "tables" / f"{self.prefix}__{name}"
+        csv = out.to_csv(index=index, lineterminator="\n", float_format=f"%.{decimals}f")
+        if src:
+            csv += f"# source: {src}\n"
+        atomic_write_text(base.with_suffix(".csv"), csv)
+        full = cap + (f" {self.t('report.source_line', source=src)}" if src else "")
+        sty = out.style.format(precision=decimals, na_rep="—")
+        if not index:
+            sty = sty.hide(axis="index")
+        tex = "% requires \\usepackage{booktabs} (and xeCJK for Chinese)\n" + sty.to_latex(
+            hrules=True, caption=_latex_escape(full), label=f"tab:{self.prefix}:{name}")
+        atomic_write_text(base.with_suffix(".tex"), tex)
+        shown = df.style.format(precision=decimals, na_rep="—", thousands=None).set_caption(full)
+        if not index:
+            shown = shown.hide(axis="index")
+        _display(shown)
+
+    def fact(self, key: str, result: Any = None, value: Any = None, source: str | None = None, **fields: Any) -> None:
+        """Record a headline number with a sentence in the edition's language.
+
+        The sentence is the catalogue's ``facts.<key>`` formatted with ``result.facts`` (a result
+        object) and ``fields``; ``value`` defaults to the first field the sentence names."""
+        if isinstance(result, Missing):
+            self.skip(key, result)
+            return
+        for v in fields.values():
+            if isinstance(v, Missing):
+                self.skip(key, v)
+                return
+        values: dict[str, Any] = {}
+        if result is not None and hasattr(result, "facts"):
+            values.update(result.facts)
+            values.setdefault("sentence", getattr(result, "sentence", ""))
+        elif result is not None:
+            values["value"] = result
+        values.update(fields)
+        sentence = self.mark(self.t(f"facts.{key}", **{k: self._word(v, values) for k, v in values.items()}))
+        if value is None:
+            value = values.get("value", next((values[f] for f in self.t.fields(f"facts.{key}") if f in values), None))
+        self.facts[key] = {"value": _clean(value), "sentence": sentence, "source": source if source is not None else self.source,
+                           "chapter": self.prefix}
+        atomic_write_bytes(self.out / "facts" / f"{self.prefix}.json",
+                           json.dumps(self.facts, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8"))
+
+    def result(self, result: Any, name: str, decimals: int = 3, **fields: Any) -> None:
+        """Record a result object: its table (``tables.<name>``) and its fact (``facts.<name>``)."""
+        if isinstance(result, Missing):
+            self.skip(name, result)
+            return
+        self.table(result.table, name, decimals=decimals, **fields)  # type: ignore[arg-type]
+        self.fact(name, result, **fields)
+
+    def _word(self, v: Any, values: dict[str, Any] | None = None) -> Any:
+        """A fact's field in the edition's language: ``@word`` from the catalogue's words, a unit id as its name."""
+        if isinstance(v, str) and v.startswith("@") and self.t.has(f"words.{v[1:]}"):
+            return self.t(f"words.{v[1:]}", **(values or {}))
+        if isinstance(v, str) and self.names is not None and v in self.names.index:
+            return str(self.names[v])
+        if isinstance(v, list | tuple):
+            return "、".join(str(self._word(x)) for x in v) if self.lang == "zh" else ", ".join(str(self._word(x)) for x in v)
+        return v
+
+    def _with_names(self, df: pd.DataFrame) -> pd.DataFrame:
+        """Insert a ``name`` column beside the units (``unit_id``/``unit`` column or index) if there is none."""
+        if self.names is None or "name" in df.columns:
+            return df
+        key = next((c for c in ("unit_id", "unit") if c in df.columns), None)
+        if key is not None:
+            ids = df[key]
+        elif df.index.name in ("unit_id", "unit") or (len(df) and pd.Index(df.index).isin(self.names.index).mean() > 0.8):
+            ids = pd.Series(df.index, index=df.index)
+        else:
+            return df
+        out = df.copy()
+        pos = list(out.columns).index(key) + 1 if key is not None else 0
+        out.insert(pos, "name", [str(self.names.get(u, u)) for u in ids])
+        return out
+
+    def findings(self) -> None:
+        """The chapter's findings as prose: every recorded fact, then what was not analysed and why."""
+        from IPython.display import Markdown
+
+        lines = [f"### {self.t('report.findings')}", ""]
+        lines += [f"- {f['sentence']}" for f in self.facts.values()]
+        if not self.facts:
+            lines.append(f"- {self.t('report.no_findings')}")
+        if self.skips:
+            lines += ["", f"**{self.t('report.not_analysed')}**", ""]
+            lines += [f"- {s['section']}: {s['reason']}" for s in self.skips]
+        _display(Markdown("\n".join(lines)))
+
+
+
+
+def _short(src: str, n: int = 160) -> str:
+    return src if len(src) <= n else src[: n - 1] + "…"
+
+
+def _latex_escape(s: str) -> str:
+    for a, b in (("\\", "\\textbackslash{}"), ("&", "\\&"), ("%", "\\%"), ("_", "\\_"), ("#", "\\#"), ("$", "\\$")):
+        s = s.replace(a, b)
+    return s

@@ -1,0 +1,67 @@
+"""Pillars (components) of an index: national and group means, profiles of the top units, their
+strongest and weakest pillar, and echelons per pillar (CCID 2020 第2章: 分项指数, 梯队)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dgkit.stats.result import StatResult, skippable
+
+
+@skippable
+def profile(components: pd.DataFrame, groups: pd.Series | None = None, national: str = "national") -> StatResult:
+    """Mean of every pillar, nationally (first row, labelled ``national``) and per group of a
+    partition (unit → group). Facts: the lowest and highest pillar means, n."""
+    P = components.dropna(how="all")
+    means = P.mean().to_frame(national).T
+    if groups is not None:
+        g = groups.reindex(P.index)
+        by = P.groupby(g[g.notna()]).mean() if g.notna().any() else P.iloc[:0]
+        means = pd.concat([means, by])
+    lo, hi = means.iloc[0].idxmin(), means.iloc[0].idxmax()
+    facts = {"n": len(P), "pillars": P.shape[1], "lowest": lo, "lowest_mean": float(means.iloc[0][lo]), "highest": hi,
+             "highest_mean": float(means.iloc[0][hi])}
+    return StatResult(means.rename_axis("scope").reset_index(), f"lowest pillar mean: {lo} {means.iloc[0][lo]:.3g} (n = {len(P)})", facts,
+                      {"means": means})
+
+
+@skippable
+def top_profiles(components: pd.DataFrame, scores: pd.Series, names: pd.Series | None = None, n: int = 5) -> pd.DataFrame:
+    """Pillar scores of the ``n`` best units (rows named), for a radar or a table."""
+    top = scores.reindex(components.index).dropna().sort_values(ascending=False).head(n).index
+    prof = components.loc[top]
+    prof.index = [str(names.get(u, u)) if names is not None else str(u) for u in top]
+    return prof
+
+
+@skippable
+def strengths(components: pd.DataFrame, scores: pd.Series, names: pd.Series | None = None, n: int = 5) -> StatResult:
+    """Strongest and weakest pillar of each of the ``n`` best units, relative to the pillar's
+    national mean (a pillar scale differs from another: the gap to the mean is compared)."""
+    P = components.dropna(how="all")
+    gap = P - P.mean()
+    top = scores.reindex(P.index).dropna().sort_values(ascending=False).head(n).index
+    rows = []
+    for u in top:
+        g = gap.loc[u]
+        rows.append({"unit_id": u, "name": str(names.get(u, u)) if names is not None else u, "strongest": g.idxmax(),
+                     "strongest_score": P.at[u, g.idxmax()], "weakest": g.idxmin(), "weakest_score": P.at[u, g.idxmin()]})
+    t = pd.DataFrame(rows)
+    first = t.iloc[0]
+    return StatResult(t, f"{first['name']}: strongest {first['strongest']}, weakest {first['weakest']}",
+                      {"top": first["name"], "strongest": first["strongest"], "weakest": first["weakest"], "n": len(t)})
+
+
+@skippable
+def echelons(components: pd.DataFrame, names: pd.Series | None = None, k: int = 4, lang: str = "zh") -> StatResult:
+    """Fisher-Jenks echelons (``k`` classes) of every pillar; facts: size of each pillar's first echelon."""
+    from dgkit.tiers import label, natural_breaks
+
+    P = components.dropna(how="all")
+    k = max(1, min(k, int(P.nunique().min())))
+    E = P.apply(lambda c: natural_breaks(c.dropna(), k).reindex(P.index).map(lambda x: label(x, lang)))
+    t = E.copy()
+    t.insert(0, "name", [str(names.get(u, u)) if names is not None else u for u in t.index])
+    first = E.apply(lambda c: int((c == label("第一梯队", lang)).sum()))
+    return StatResult(t.rename_axis("unit_id").reset_index(), f"{k} echelons per pillar",
+                      {"k": k, "first_sizes": ", ".join(f"{c} {v}" for c, v in first.items()), "n": len(P)})
