@@ -40,6 +40,7 @@ CATALOGUE: dict[str, tuple[str, str, bool, str]] = {
     "tsinghua_2020_city_tiers": ("published/tsinghua_2020_city_tiers.csv", "published", False, "Tsinghua 2020 table 4-2: the 101 cities by percentile tier, in ranking order"),
     "tsinghua_2020_city_type_tiers": ("published/tsinghua_2020_city_type_tiers.csv", "published", False, "Tsinghua 2020 table 4-3: tiers by city type (副省级, 省会, 其他)"),
     "tsinghua_2020_city_type_shares": ("published/tsinghua_2020_city_type_shares.csv", "published", False, "Tsinghua 2020: tier shares per city type as printed and as counted from table 4-3"),
+    "tsinghua_2020_city_types": ("published/tsinghua_2020_city_types.csv", "published", False, "Tsinghua 2020: its own city types (副省级/省会/其他), built by data/build/build_tsinghua_city_types.py"),
     "cstc_2019_grades_provinces": ("published/cstc_2019_grades_provinces.csv", "published", False, "CSTC 2019 grades of the 32 provincial units"),
     "cstc_2019_grades_cities": ("published/cstc_2019_grades_cities.csv", "published", False, "CSTC 2019 grades of the 32 key cities"),
     "cstc_2019_grade_bands": ("published/cstc_2019_grade_bands.csv", "published", False, "CSTC 2019 grade bands"),

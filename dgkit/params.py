@@ -387,7 +387,7 @@ def _check_in_dataset(d: dict[str, Any], ds: Any, file: str, problems: list[Para
         if c.get("vintage") not in (None, "revised", "first_release"):
             problems.append(ParamsError("invalid value for covariate vintage", file=file, column=f"covariates.{name}.vintage",
                                         expected="revised / first_release", got=c.get("vintage"),
-                                        suggestion=difflib.get_close_matches(str(c.get("vintage")), ["revised", "first_release"], n=1) or None))
+                                        suggestion=difflib.get_close_matches(str(c.get("vintage")), ["revised", "first_release"], n=1, cutoff=0.3) or None))
     for i, t in enumerate(_list(d.get("tiers"))):
         if isinstance(t, dict):
             _check_tier(t, f"tiers[{i}]", ds, file, problems)

@@ -125,22 +125,18 @@ def fisher_jenks_classes(x: np.ndarray, k: int) -> np.ndarray:
     k = min(k, len(np.unique(v)))
     c1, c2 = np.concatenate([[0.0], np.cumsum(v)]), np.concatenate([[0.0], np.cumsum(v * v)])
 
-    def ssd(i: int, j: int) -> float:  # values i..j-1
-        m = j - i
-        s = c1[j] - c1[i]
-        return c2[j] - c2[i] - s * s / m
-
     INF = np.inf
     D = np.full((k + 1, n + 1), INF)
     arg = np.zeros((k + 1, n + 1), dtype=int)
     D[0, 0] = 0.0
     for c in range(1, k + 1):
-        for j in range(c, n + 1):
-            best, bi = INF, c - 1
-            for i in range(c - 1, j):
-                val = D[c - 1, i] + ssd(i, j)
-                if val < best - 1e-12:
-                    best, bi = val, i
+        for j in range(c, n + 1):  # vectorised over the start i of the last class (values i..j-1)
+            i = np.arange(c - 1, j)
+            m = j - i
+            s = c1[j] - c1[i]
+            val = D[c - 1, i] + (c2[j] - c2[i] - s * s / m)
+            best = val.min()
+            bi = int(i[np.argmax(val <= best + 1e-12)])  # the first start within rounding of the minimum
             D[c, j], arg[c, j] = best, bi
     uppers, j = [], n
     for c in range(k, 0, -1):

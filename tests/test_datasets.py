@@ -293,8 +293,8 @@ def test_synthetic_is_read_from_the_dataset_never_from_a_name(tmp_path):
     assert v.ok and v.dataset.synthetic is False and any("'synthetic' is not stated" in a for a in v.dataset.assumptions)
 
 
-def test_chapter_synthetic_flag_and_scores_come_from_datasets(tmp_path):
-    from dgkit.report.chapter import Chapter
+def test_edition_synthetic_flag_and_scores_come_from_datasets(tmp_path):
+    from dgkit.report.edition import open_edition
 
     src = open_dataset("tsinghua_2020_provinces")
     tab = src.cross_section().rename("idx").reset_index()
@@ -302,11 +302,13 @@ def test_chapter_synthetic_flag_and_scores_come_from_datasets(tmp_path):
     tab.to_csv(tmp_path / "mine.csv", index=False)
     y = _yaml(tmp_path, "name: demo_index\ntitle: my index\ncitation: me 2025\nfile: mine.csv\n"
                         "units: {level: province, column: unit_id}\nperiod: 2020\nmeasures: [idx]\nheadline: idx\nsynthetic: false\n", "mine.yaml")
-    params = _yaml(tmp_path, f"edition: t\nscores: {{source: {y}}}\nindex: {{data: demo_panel, year: 2019}}\n", "p.yaml")
-    ch = Chapter.open(params, "02_ranking", tmp_path / "out")
-    assert ch.synthetic is False and ch.index_synthetic is True
-    assert ch.scores.loc["310000"] == pytest.approx(76.7) and ch.names["310000"] == "上海"
-    assert ch.scores_source() == "me 2025"
+    params = _yaml(tmp_path, f"edition: t\ndataset: {y}\nindex: {{measure: idx}}\n", "p.yaml")
+    ed = open_edition(params)
+    assert ed.synthetic is False  # the dataset's YAML says so; its name ("demo_index") does not matter
+    assert ed.scores().loc["310000"] == pytest.approx(76.7) and ed.names["310000"] == "上海"
+    assert ed.citation == "me 2025" and ed.year == 2020
+    built = open_edition(_yaml(tmp_path, "edition: d\ndataset: demo_panel\nindex: {framework: ccid_2020}\nyear: 2020\n", "d.yaml"))
+    assert built.synthetic is True and "ccid_2020" in built.citation
 
 
 def test_dataset_files_are_hashed_for_the_manifest():
@@ -316,10 +318,12 @@ def test_dataset_files_are_hashed_for_the_manifest():
     read = edition_inputs(load_params(ROOT / "params" / "2020.yaml"))
     files = {f["path"]: f["sha256"] for d in read["datasets"].values() for f in d["files"]}
     for rel in ("data/datasets/tsinghua_2020_provinces.yaml", "data/published/tsinghua_2020_provinces.csv",
-                "data/reference/provinces.csv", "data/reference/un_egdi_2003_2024.csv", "data/reference/countries.csv"):
+                "data/reference/provinces.csv", "data/published/tsinghua_2020_city_types.csv", "data/published/cstc_2019_grades_provinces.csv"):
         assert files[rel] == hashlib.sha256((ROOT / rel).read_bytes()).hexdigest()
-    assert read["framework"]["path"] == "data/frameworks/ccid_2020.yaml"
-    assert read["datasets"]["demo_panel"]["synthetic"] is True and read["synthetic"] is True
+    assert read["synthetic"] is False and "demo_panel" not in read["datasets"]
+    demo = edition_inputs(load_params(ROOT / "params" / "demo.yaml"))
+    assert demo["framework"]["path"] == "data/frameworks/ccid_2020.yaml"
+    assert demo["datasets"]["demo_panel"]["synthetic"] is True and demo["synthetic"] is True
 
 
 def test_open_dataset_is_public_and_unknown_names_suggest():
@@ -356,8 +360,8 @@ def test_ranking_figure_stays_readable_for_thousands_of_units_with_shared_names(
     names = pd.Series("示例县01", index=s.index)  # county names repeat across cities
     fig = figures.ranking_bar(s, names, lang="zh", title="x")
     ax = fig.axes[0]
-    assert len(ax.patches) == 50 and fig.get_size_inches()[1] <= 12
-    assert "后 25 名 (共 2850)" in ax.get_title()
+    assert len(ax.patches) == 40 and fig.get_size_inches()[1] <= 11.69  # one A4 page
+    assert "后 20 名 (共 2850)" in ax.get_title()
     assert ax.lines[0].get_xdata()[0] == pytest.approx(50.0)  # the mean line is the mean of all 2850 units
 
 

@@ -62,9 +62,13 @@ class Labels:
             raise KeyError(f"labels.yaml has no key {key!r}; closest: {difflib.get_close_matches(key, list(catalogue()), n=3)}")
         return string.Formatter().vformat(entry[self.lang], (), _Default(fields))
 
-    def fields(self, key: str) -> set[str]:
-        """The format fields a key's text uses (both languages)."""
-        out: set[str] = set()
-        for text in catalogue()[key].values():
-            out |= {f.split(".")[0].split("[")[0].split("!")[0] for _, f, _, _ in string.Formatter().parse(text) if f}
+    def fields(self, key: str) -> list[str]:
+        """The format fields a key's text uses, in order of appearance (English text, then any the
+        Chinese text adds)."""
+        out: list[str] = []
+        for lang in ("en", "zh"):
+            for _, f, _, _ in string.Formatter().parse(catalogue()[key][lang]):
+                name = f.split(".")[0].split("[")[0].split("!")[0] if f else ""
+                if name and name not in out:
+                    out.append(name)
         return out

@@ -25,6 +25,7 @@ from dgkit.report.labels import Labels
 from dgkit.stats.result import Missing
 
 SYNTH_TAG = {"zh": "【合成数据 SYNTHETIC】", "en": "[SYNTHETIC] "}
+DISPLAY_ROWS = 40  # rows of a long table shown in the notebook (first and last 20)
 
 
 def _clean(v: Any) -> Any:
@@ -149,16 +150,21 @@ class Recorder:
         tex = "% requires \\usepackage{booktabs} (and xeCJK for Chinese)\n" + sty.to_latex(
             hrules=True, caption=_latex_escape(full), label=f"tab:{self.prefix}:{name}")
         atomic_write_text(base.with_suffix(".tex"), tex)
-        shown = df.style.format(precision=decimals, na_rep="—", thousands=None).set_caption(full)
+        view = df
+        if len(df) > DISPLAY_ROWS:  # the notebook shows the first and last rows; the files hold every row
+            half = DISPLAY_ROWS // 2
+            view = pd.concat([df.head(half), df.tail(half)])
+            full += " " + self.t("report.rows_shown", shown=DISPLAY_ROWS, n=len(df), file=f"tables/{base.name}.csv")
+        shown = view.style.format(precision=decimals, na_rep="—", thousands=None).set_caption(full)
         if not index:
             shown = shown.hide(axis="index")
         _display(shown)
 
     def fact(self, key: str, result: Any = None, value: Any = None, source: str | None = None, **fields: Any) -> None:
-        """Record a headline number with a sentence in the edition's language.
+        """Record a finding: a sentence in the edition's language and the numbers it states.
 
         The sentence is the catalogue's ``facts.<key>`` formatted with ``result.facts`` (a result
-        object) and ``fields``; ``value`` defaults to the first field the sentence names."""
+        object) and ``fields``; ``value`` defaults to every field the sentence names (a mapping)."""
         if isinstance(result, Missing):
             self.skip(key, result)
             return
@@ -174,8 +180,8 @@ class Recorder:
             values["value"] = result
         values.update(fields)
         sentence = self.mark(self.t(f"facts.{key}", **{k: self._word(v, values) for k, v in values.items()}))
-        if value is None:
-            value = values.get("value", next((values[f] for f in self.t.fields(f"facts.{key}") if f in values), None))
+        if value is None:  # every number the sentence states, by name (facts.json keeps them unrounded)
+            value = values["value"] if "value" in values else {f: values[f] for f in self.t.fields(f"facts.{key}") if f in values}
         self.facts[key] = {"value": _clean(value), "sentence": sentence, "source": source if source is not None else self.source,
                            "chapter": self.prefix}
         atomic_write_bytes(self.out / "facts" / f"{self.prefix}.json",

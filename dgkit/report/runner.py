@@ -34,8 +34,8 @@ from dgkit.report.files import atomic_write_text
 
 KERNEL = "python3"
 # relative cost of each chapter (seconds measured on the default edition), for longest-first scheduling
-EXPECTED_COST = {"03_tiers": 2.4, "04_pillars": 2.3, "01_index_construction": 2.2, "02_ranking": 2.0, "10_robustness": 1.6,
-                 "06_economy": 1.2, "05_regions": 1.0, "09_cities": 0.8, "11_international": 0.7, "08_dispersion": 0.6, "07_progress": 0.5}
+EXPECTED_COST = {"03_tiers": 4.1, "06_economy": 3.5, "11_benchmark": 3.0, "01_index_construction": 2.8, "02_ranking": 2.0,
+                 "10_robustness": 2.0, "05_regions": 0.9, "08_dispersion": 0.9, "04_pillars": 0.8, "07_progress": 0.6, "09_cities": 0.5}
 PACKAGES = ("numpy", "pandas", "scipy", "statsmodels", "matplotlib", "seaborn", "papermill", "nbconvert", "pandera", "mapclassify", "salib", "inequality", "mplfonts", "openpyxl")
 
 
@@ -94,7 +94,7 @@ def _versions() -> dict[str, str]:
 
 
 # chapters that import the same heavy library run in the same kernel (it is imported once)
-AFFINITY = (("03_tiers", "04_pillars"), ("06_economy", "08_dispersion"))
+AFFINITY = (("06_economy", "08_dispersion", "07_progress"), ("11_benchmark", "09_cities"))
 
 
 def plan_workers(chapters: list[str], n: int) -> list[list[str]]:
@@ -242,6 +242,11 @@ def _clean_parameters(nb_out: Path, params: Any, root: Path) -> None:
             c.source = (f"# Parameters of the run that wrote reports/{params.folder}/ "
                         f"(re-running here writes to reports/.lab/{params.folder}/)\n"
                         f"params = {rel!r}\nyear = {params.year_override!r}\nout_dir = None\nquick = {bool(params.quick)!r}")
+    pm = nb.metadata.get("papermill")
+    if pm is not None:  # papermill's own record of the run names the staging paths too
+        pm["parameters"] = {"params": rel, "year": params.year_override, "out_dir": None, "quick": bool(params.quick)}
+        pm["input_path"] = f"notebooks/{nb_out.name}"
+        pm["output_path"] = f"reports/{params.folder}/notebooks/{nb_out.name}"
     nbformat.write(nb, str(nb_out))
     nb_out.chmod(0o644)
 

@@ -93,5 +93,5 @@ def fit_log_gdp(index: pd.Series, gdp: pd.Series, names: pd.Series | None = None
     s = (f"index = {model.params['const']:.1f} + {b:.2f}·ln GDP, R² = {model.rsquared:.2f}, n = {int(model.nobs)}, {fmt_p(pb)}; "
          f"furthest above the line: {', '.join(above)}; furthest below: {', '.join(below)}")
     return StatResult(tab, s, {"slope": b, "intercept": float(model.params["const"]), "r2": float(model.rsquared),
-                               "p_slope": pb, "p_text": fmt_p(pb), "n": int(model.nobs), "above": "、".join(above), "below": "、".join(below)},
+                               "p_slope": pb, "p_text": fmt_p(pb), "n": int(model.nobs), "above": above, "below": below},
                       {"model": model})
