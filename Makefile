@@ -47,6 +47,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench_uncertainty.py
 	$(BIN)/python benchmarks/bench_validate.py
 	$(BIN)/python benchmarks/bench_report.py
+	$(BIN)/python benchmarks/bench_county_report.py
 
 clean-venv:
 	rm -rf $(VENV)
