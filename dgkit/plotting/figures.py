@@ -47,6 +47,13 @@ def _plt():
     return plt
 
 
+def _t(lang: str, key: str, **fields: object) -> str:
+    """Text of the labels catalogue (dgkit/report/labels.yaml) in ``lang``."""
+    from dgkit.report.labels import Labels
+
+    return Labels(lang)(key, **fields)
+
+
 def _names(units: Sequence[str], names: Mapping[str, str] | pd.Series | None) -> list[str]:
     if names is None:
         return [str(u) for u in units]
@@ -63,8 +70,7 @@ def ranking_bar(scores: pd.Series, names=None, components: pd.DataFrame | None =
     full = scores.dropna().sort_values()
     s = full if len(full) <= max_bars else pd.concat([full.iloc[: max_bars // 2], full.iloc[-(max_bars // 2):]])
     if len(s) < len(full):
-        extra = (f"前 {max_bars // 2} 名与后 {max_bars // 2} 名 (共 {len(full)})" if lang == "zh"
-                 else f"top and bottom {max_bars // 2} of {len(full)}")
+        extra = _t(lang, "figures.top_bottom", half=max_bars // 2, n=len(full))
         title = f"{title} — {extra}" if title else extra
     fig, ax = plt.subplots(figsize=(7, max(4, 0.22 * len(s))))
     labels = _names(list(s.index), names)
@@ -83,8 +89,8 @@ def ranking_bar(scores: pd.Series, names=None, components: pd.DataFrame | None =
     if mean_line:
         m = full.mean()
         ax.axvline(m, color="#c0392b", lw=1, ls="--")
-        ax.text(m, len(s) - 0.5, (" 平均 " if lang == "zh" else " mean ") + f"{m:.1f}", color="#c0392b", fontsize=8, va="top")
-    ax.set_xlabel("得分" if lang == "zh" else "score")
+        ax.text(m, len(s) - 0.5, " " + _t(lang, "figures.mean", value=f"{m:.1f}"), color="#c0392b", fontsize=8, va="top")
+    ax.set_xlabel(_t(lang, "words.score"))
     ax.tick_params(axis="y", labelsize=8)
     _title(ax, title, synthetic, lang)
     return fig
@@ -228,7 +234,7 @@ def group_strip(scores: pd.Series, groups: pd.Series, lang: str = "zh", title: s
     ax.set_xticks(range(1, len(order) + 1))
     ax.set_xticklabels([str(g) for g in order], rotation=30 if len(order) > 5 else 0, ha="right" if len(order) > 5 else "center")
     ax.set_xlabel("")
-    ax.set_ylabel("得分" if lang == "zh" else "score")
+    ax.set_ylabel(_t(lang, "words.score"))
     _title(ax, title, synthetic, lang)
     return fig
 
@@ -261,17 +267,17 @@ def rank_intervals(table: pd.DataFrame, names=None, lang: str = "zh", title: str
     t = table.sort_values("nominal")
     if len(t) > MAX_ROWS:
         t = pd.concat([t.head(MAX_ROWS // 2), t.tail(MAX_ROWS // 2)])
-        extra = (f"前 {MAX_ROWS // 2} 名与后 {MAX_ROWS // 2} 名 (共 {len(table)})" if lang == "zh" else f"top and bottom {MAX_ROWS // 2} of {len(table)}")
+        extra = _t(lang, "figures.top_bottom", half=MAX_ROWS // 2, n=len(table))
         title = f"{title} — {extra}" if title else extra
     fig, ax = plt.subplots(figsize=(7, max(4, 0.22 * len(t))))
     y = np.arange(len(t))
     ax.hlines(y, t["q05"], t["q95"], color="#9bb7d4", lw=4)
-    ax.plot(t["median"], y, "o", color="#3b6ea5", ms=4, label="中位数" if lang == "zh" else "median")
-    ax.plot(t["nominal"], y, "x", color="#c0392b", ms=5, label="名义排名" if lang == "zh" else "nominal")
+    ax.plot(t["median"], y, "o", color="#3b6ea5", ms=4, label=_t(lang, "figures.median"))
+    ax.plot(t["nominal"], y, "x", color="#c0392b", ms=5, label=_t(lang, "figures.nominal"))
     ax.set_yticks(y)
     ax.set_yticklabels(_names(list(t.index), names), fontsize=8)
     ax.invert_yaxis()
-    ax.set_xlabel("排名 (5%–95% 区间)" if lang == "zh" else "rank (5–95 % interval)")
+    ax.set_xlabel(_t(lang, "figures.rank_interval"))
     ax.legend(fontsize=8, frameon=False)
     _title(ax, title, synthetic, lang)
     return fig
@@ -316,7 +322,7 @@ def tier_strips(classes, names=None, lang: str = "zh", title: str | None = None)
                 ax.text(np.median(xs), i + 0.3, str(lab), fontsize=7, ha="center", va="bottom", color="#333")
     ax.set_yticks(range(len(schemes)), schemes)
     ax.set_ylim(-0.6, len(schemes) - 0.2)
-    ax.set_xlabel("得分" if lang == "zh" else "score")
+    ax.set_xlabel(_t(lang, "words.score"))
     _title(ax, title, False, lang)
     return fig
 
