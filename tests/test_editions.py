@@ -407,7 +407,7 @@ def test_county_report_at_scale(county_report):
 @pytest.mark.xfail(strict=True, reason=(
     "kit bug: Edition.names gives a county only its own name; the synthetic counties' names repeat across "
     "cities (示例县01 … in every city), so tables, facts and figures name units ambiguously "
-    "(e.g. '第一名 示例县01', one of ~290 counties of that name)"))
+    "(9 distinct names for 2,850 counties; e.g. '第一名 示例县01', one of 333 counties of that name)"))
 def test_county_names_identify_units(county_report):
     rank = _table(county_report.path / "tables" / "02_ranking__ranking.csv")
     assert rank["name"].nunique() == rank["unit_id"].nunique()
