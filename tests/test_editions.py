@@ -356,10 +356,7 @@ def test_files_0644_and_folders_0755(report):
 
 
 @pytest.mark.parametrize("key", [
-    "egdi", "cpsc", "default", "egdi_2016",
-    pytest.param("county", marks=pytest.mark.xfail(strict=True, reason=(
-        "kit bug: dgkit/stats/ranking.py printed_rank_differences returns Missing('no printed ranks') without a catalogue "
-        "key, so the skip of 02_ranking/rank_check is stated in English in a zh report"))),
+    "egdi", "cpsc", "default", "egdi_2016", "county",
 ])
 def test_skip_reasons_in_the_edition_language(key, request):
     r = request.getfixturevalue(f"{key}_report")
@@ -404,10 +401,6 @@ def test_county_report_at_scale(county_report):
         assert im.size[1] <= A4_HEIGHT_PX
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "kit bug: Edition.names gives a county only its own name; the synthetic counties' names repeat across "
-    "cities (示例县01 … in every city), so tables, facts and figures name units ambiguously "
-    "(9 distinct names for 2,850 counties; e.g. '第一名 示例县01', one of 333 counties of that name)"))
 def test_county_names_identify_units(county_report):
     rank = _table(county_report.path / "tables" / "02_ranking__ranking.csv")
     assert rank["name"].nunique() == rank["unit_id"].nunique()
@@ -522,7 +515,5 @@ def test_files_readable_by_others_under_a_private_umask(report_under_umask_077):
     assert not wrong, wrong[:10]
 
 
-@pytest.mark.xfail(strict=True, reason="kit bug: runner._finalise chmods stage.rglob('*') but not the stage folder itself, "
-                   "so reports/<edition>/ keeps the umask's mode (0700 under umask 077)")
 def test_report_folder_readable_by_others_under_a_private_umask(report_under_umask_077):
     assert stat.S_IMODE(report_under_umask_077.stat().st_mode) == 0o755

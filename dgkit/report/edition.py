@@ -220,8 +220,29 @@ class Edition:
         n = u[first] if first in u.columns else pd.Series(index=u.index, dtype=object)
         if second in u.columns:
             n = n.where(n.notna() & (n.astype(str) != ""), u[second])
-        n = n.where(n.notna() & (n.astype(str) != "nan") & (n.astype(str) != ""), pd.Series(u.index, index=u.index))
-        return n.astype(str)
+        n = n.where(n.notna() & (n.astype(str) != "nan") & (n.astype(str) != ""), pd.Series(u.index, index=u.index)).astype(str)
+        dup = n.duplicated(keep=False)
+        if dup.any() and "parent" in u.columns:  # 朝阳区 (北京) and 朝阳区 (长春): a name with its parent identifies a unit
+            parent = u["parent"].map(lambda p: n.get(p) or self._known_name(p) if isinstance(p, str) and p else None)
+            ok = dup & parent.notna() & (parent.astype(str) != "")
+            n = n.where(~ok, n + "（" + parent.astype(str) + "）" if self.lang == "zh" else n + " (" + parent.astype(str) + ")")
+        dup = n.duplicated(keep=False)
+        if dup.any():  # still the same: the id decides
+            n = n.where(~dup, n + " " + pd.Series(u.index, index=u.index).astype(str))
+        return n
+
+    def _known_name(self, unit_id: str) -> str | None:
+        """The name of a unit outside the dataset (a county's city: 130100 → 石家庄), if a level knows it."""
+        from dgkit.units import display_name
+
+        for level in ("city", "province"):
+            try:
+                name = display_name(unit_id, level, self.lang)
+            except (KeyError, ValueError):
+                continue
+            if name and name != unit_id:
+                return str(name)
+        return None
 
     def components(self, period: int | None = None) -> pd.DataFrame | Missing:
         """Component scores of the analysed index (a built index's top-level pillars, or the
@@ -274,6 +295,11 @@ class Edition:
         if name:
             return parts.get(self.group_label(name), Missing(self.t("skips.no_partition", dataset=self.dataset.short_title)))
         return next(iter(parts.values()))
+
+    @property
+    def national_label(self) -> str:
+        """What "all units" is called at this level (全国 for provinces, 全部国家 for countries …)."""
+        return self.t(f"national.{self.level}")
 
     def group_label(self, name: Any) -> Any:
         from dgkit.stats.regions import region_label
@@ -386,7 +412,8 @@ class Edition:
                 rows.append({"index": ds.short_title, "period": per, "component": ds.label(c, self.lang), "weight": w,
                              "q05": iw.stability.loc[c, "q05"], "q95": iw.stability.loc[c, "q95"],
                              "n": len(iw.residuals), "rmse": iw.rmse, "max_abs_residual": iw.max_abs_residual})
-            resid.append(pd.DataFrame({"index": ds.short_title, "unit": self.names.reindex(iw.residuals.index).fillna(pd.Series(iw.residuals.index, index=iw.residuals.index)).to_numpy(),
+            names = ds.unit_names(self.lang).reindex(iw.residuals.index).fillna(pd.Series(iw.residuals.index, index=iw.residuals.index))
+            resid.append(pd.DataFrame({"index": ds.short_title, "unit_id": iw.residuals.index, "name": names.to_numpy(),
                                        "printed_total": t.reindex(iw.residuals.index).to_numpy(), "fitted": iw.fitted.to_numpy(),
                                        "residual": iw.residuals.to_numpy()}))
         if not rows:

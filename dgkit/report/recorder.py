@@ -103,8 +103,10 @@ class Recorder:
         src = source if source is not None else self.source
         if self.synthetic:
             fig.text(0.01, 0.995, SYNTH_TAG[self.lang].strip(), color="#b2182b", fontsize=9, ha="left", va="top", weight="bold")
-        if src:
-            fig.text(0.01, 0.002, self.t("report.source_line", source=_short(src)), color="#555555", fontsize=6.5, ha="left", va="bottom")
+        if src:  # below everything the figure draws (the tight box grows to hold it)
+            fig.canvas.draw()
+            bottom = fig.get_tightbbox(fig.canvas.get_renderer()).y0 / fig.get_figheight()
+            fig.text(0.01, bottom - 0.01, self.t("report.source_line", source=_short(src)), color="#555555", fontsize=6.5, ha="left", va="top")
         meta = {"png": {"Software": None}, "pdf": {"Creator": None, "Producer": None, "CreationDate": None}, "svg": {"Date": None, "Creator": None}}
         fig.canvas.draw()
         bbox = fig.get_tightbbox(fig.canvas.get_renderer()).padded(0.1)
@@ -131,7 +133,7 @@ class Recorder:
         if hasattr(df, "table") and not isinstance(df, pd.DataFrame):
             df = df.table
         df = self._with_names(df)
-        if not isinstance(df.index, pd.RangeIndex):  # a meaningful index (unit_id, input …) is a column; row numbers are not
+        if df.index.name is not None or not pd.api.types.is_integer_dtype(df.index):  # a meaningful index is a column; row numbers are not
             index = True
         cap = self.mark(caption if caption is not None else self.t(f"tables.{name}", **fields))
         src = source if source is not None else self.source

@@ -454,7 +454,8 @@ def _finalise(run: _Run, selected: list[str], nb_dir: Path, root: Path, jobs: in
     from dgkit.report.html import index_page
 
     atomic_write_text(stage / "index.html", index_page(params, selected, status, read, results))
-    for p in stage.rglob("*"):  # outputs are readable by others (mkstemp and some writers create 0600)
+    stage.chmod(0o755)
+    for p in stage.rglob("*"):  # outputs are readable by others (mkstemp, a private umask and some writers create 0600)
         p.chmod(0o755 if p.is_dir() else 0o644)
     timings = {c: results[c]["seconds"] for c in selected if c in results}
     if failures:

@@ -49,7 +49,7 @@ def describe(scores: pd.Series, ddof: int = 0, threshold: float | None = None, l
         facts["threshold"] = threshold
         facts["threshold_verdict"] = "@above_threshold" if sd > threshold else "@within_threshold"
         facts["sd_exceeds_threshold"] = bool(sd > threshold)
-    t = pd.DataFrame([{"label": label, **facts}])
+    t = pd.DataFrame([{"label": label, **{k: v for k, v in facts.items() if not (isinstance(v, str) and v.startswith("@"))}}])
     conv = "population" if ddof == 0 else "sample"
     s_ = (f"{label + ': ' if label else ''}SD = {sd:.2f} ({conv}, n = {len(s)})"
           + (f", {'above' if sd > threshold else 'within'} the threshold {threshold:g}" if threshold is not None else "")

@@ -85,7 +85,7 @@ def zscore_table(wide: pd.DataFrame, names: pd.Series | None = None, ddof: int =
     t = z.copy()
     t.columns = [str(c) for c in t.columns]
     t.insert(0, "name", [str(names.get(u, u)) for u in t.index] if names is not None else list(t.index))
-    t = t.rename_axis("unit_id").reset_index().sort_values(t.columns[-1], ascending=False)
+    t = t.rename_axis("unit_id").reset_index().sort_values(t.columns[-1], ascending=False).reset_index(drop=True)
     return StatResult(t, f"Z-scores over {len(wide.columns)} periods", {"periods": len(wide.columns), "n": int(wide.notna().all(axis=1).sum()),
                                                                           "ddof": ddof, "first": wide.columns[0], "last": wide.columns[-1]})
 

@@ -53,13 +53,14 @@ def rank(scores: pd.Series, names: pd.Series | None = None, components: pd.DataF
 
 
 @skippable
-def printed_rank_differences(ranking: StatResult) -> pd.DataFrame:
-    """The rows of a :func:`rank` table whose printed rank differs from the computed one."""
+def printed_rank_differences(ranking: StatResult, printed: pd.Series | None = None) -> pd.DataFrame:
+    """The rows of a :func:`rank` table whose printed rank differs from the computed one
+    (``printed``: the printed ranks, as given to :func:`rank`; Missing skips with its reason)."""
     t = ranking.table
     if "rank_printed" not in t:
         from dgkit.stats.result import Missing
 
-        return Missing("no printed ranks")
+        return Missing("no printed ranks", "no_printed_ranks_table")
     d = t[t["rank_difference"].fillna(0) != 0]
     return d[["unit_id", "name", "score", "rank", "rank_printed", "rank_difference"]].reset_index(drop=True)
 

@@ -10,16 +10,16 @@ import pandas as pd
 from dgkit.stats.result import StatResult, skippable
 
 GROUPINGS = {"常规地区": "ccid_region", "四大地带": "ccid_belt", "热点地区": "ccid_hotspots"}
-# English display names (lang: en)
-REGION_EN = {"常规地区": "conventional regions", "四大地带": "four belts", "热点地区": "hotspot regions",
-             "华北": "North China", "东北": "Northeast", "华东": "East China", "中南": "Central-South", "西南": "Southwest", "西北": "Northwest",
-             "东部": "East", "中部": "Centre", "西部": "West",
-             "长江三角洲": "Yangtze River Delta", "环渤海": "Bohai Rim", "泛珠三角": "Pan-Pearl River Delta", "京津冀": "Beijing-Tianjin-Hebei",
-             "副省级城市": "sub-provincial cities", "省会城市": "provincial capitals", "其他大中城市": "other large and medium cities"}
 
 
 def region_label(name: object, lang: str = "zh") -> object:
-    return REGION_EN.get(name, name) if lang == "en" and isinstance(name, str) else name
+    """A grouping or group name in ``lang`` from the labels catalogue (``groups.<name>``), else as it is."""
+    if not isinstance(name, str):
+        return name
+    from dgkit.report.labels import Labels
+
+    t = Labels(lang)
+    return t(f"groups.{name}") if t.has(f"groups.{name}") else name
 
 
 def membership(grouping: str) -> pd.DataFrame:
