@@ -227,8 +227,7 @@ class Recorder:
         """The chapter's findings as prose: every recorded fact, then what was not analysed and why."""
         from IPython.display import Markdown
 
-        lines = [f"### {self.t('report.findings')}", ""]
-        lines += [f"- {f['sentence']}" for f in self.facts.values()]
+        lines = [f"- {f['sentence']}" for f in self.facts.values()]
         if not self.facts:
             lines.append(f"- {self.t('report.no_findings')}")
         if self.skips:
