@@ -53,7 +53,7 @@ SCHEMA: dict[str, Any] = {
     "tiers": [_TIER_SCHEME],
     "published_references": list,
     # chapter options
-    "ranks": {"ties": str, "top": int},
+    "ranks": {"ties": str},
     "dispersion": {"ddof": int, "threshold": (int, float), "grouping": str},
     "progress": {"method": str, "ddof": int, "top": int},
     "pillars": {"top_n": int, "grouping": str},
@@ -151,6 +151,7 @@ class Params:
     raw: dict[str, Any]
     path: Path
     year_override: int | None = None
+    as_written: dict[str, Any] | None = None  # the YAML as the user wrote it (paths not resolved): what the manifest echoes
 
     @property
     def edition(self) -> str:
@@ -230,9 +231,9 @@ def validate_params(d: Any, file: str, root: Path | None = None) -> None:
         other = _dataset_or_problem(kap.get("dataset"), "benchmark.kappa.dataset", file, problems) if kap.get("dataset") else None
         if other is not None and kap.get("reference") and kap["reference"] not in other.references.columns:
             problems.append(_unknown("reference", "benchmark.kappa.reference", kap["reference"], list(other.references.columns), file))
-        names = [t.get("name") for t in _list(d.get("tiers")) if isinstance(t, dict)]
+        names = [t.get("name") for t in _list(d.get("tiers")) if isinstance(t, dict) and t.get("scheme") == "fixed"]
         if kap.get("scheme") and kap["scheme"] not in names:
-            problems.append(_unknown("tier scheme", "benchmark.kappa.scheme", kap["scheme"], names, file))
+            problems.append(_unknown("fixed tier scheme", "benchmark.kappa.scheme", kap["scheme"], names, file))
     cities = d.get("cities") if isinstance(d.get("cities"), dict) else {}
     if cities.get("dataset"):
         cds = _dataset_or_problem(cities["dataset"], "cities.dataset", file, problems)
@@ -421,14 +422,19 @@ def _check_tier(t: dict[str, Any], where: str, ds: Any, file: str, problems: lis
         if not th or not all(isinstance(x, int | float) for x in th) or list(th) != sorted(th, reverse=True):
             problems.append(ParamsError("fixed tiers need numeric thresholds in descending order", file=file, column=f"{where}.thresholds",
                                         got=th, expected="e.g. [70, 65, 60, 50]"))
-        elif t.get("labels") and len(t["labels"]) != len(th) + 1:
-            problems.append(ParamsError("fixed tiers need one label more than thresholds", file=file, column=f"{where}.labels",
-                                        got=len(t["labels"]), expected=str(len(th) + 1)))
+        elif len(t.get("labels") or []) != len(th) + 1 and (t.get("labels") or len(th) != 4):
+            problems.append(ParamsError("fixed tiers need one label more than thresholds (without labels: 4 thresholds, Tsinghua's five tiers)",
+                                        file=file, column=f"{where}.labels", got=len(t.get("labels") or []), expected=str(len(th) + 1)))
     if t.get("scheme") == "percentile":
         cuts = t.get("cuts")
         if not cuts or not all(isinstance(x, int | float) and 0 < x < 1 for x in cuts) or list(cuts) != sorted(cuts):
             problems.append(ParamsError("percentile tiers need increasing cuts between 0 and 1", file=file, column=f"{where}.cuts",
                                         got=cuts, expected="e.g. [0.10, 0.25, 0.45, 0.65]"))
+        elif len(t.get("labels") or []) != len(cuts) + 1 and (t.get("labels") or len(cuts) != 4):
+            problems.append(ParamsError("percentile tiers need one label more than cuts (without labels: 4 cuts, Tsinghua's five tiers)",
+                                        file=file, column=f"{where}.labels", got=len(t.get("labels") or []), expected=str(len(cuts) + 1)))
+    if t.get("scheme") == "natural_breaks" and not (isinstance(t.get("k", 4), int) and 2 <= t.get("k", 4) <= 5):
+        problems.append(ParamsError("natural breaks need k between 2 and 5", file=file, column=f"{where}.k", got=t.get("k"), expected="2 … 5"))
     pub = t.get("published")
     if isinstance(pub, str):
         name, _, col = pub.rpartition(".")
@@ -446,7 +452,39 @@ def load_params(path: str | Path, year: int | None = None) -> Params:
     if not p.is_absolute() and not p.exists():
         p = paths.project_root() / p
     d = safe_load_yaml(p)
+    written = d
+    if isinstance(d, dict):
+        d = _resolve_paths(d, p.resolve().parent)
     if year is not None and isinstance(d, dict):
         d = {**d, "year": int(year)}
     validate_params(d, str(p))
-    return Params(d, p.resolve(), int(year) if year is not None else None)
+    return Params(d, p.resolve(), int(year) if year is not None else None, written)
+
+
+def _resolve_paths(d: dict[str, Any], base: Path) -> dict[str, Any]:
+    """A dataset or framework YAML named by a relative path is read beside the params file first
+    (then, as before, from the current folder or the project)."""
+    import copy
+
+    d = copy.deepcopy(d)
+
+    def fix(v: Any) -> Any:
+        if isinstance(v, str) and v.lower().endswith((".yaml", ".yml")) and not Path(v).is_absolute() and (base / v).exists():
+            return str((base / v).resolve())
+        return v
+
+    d["dataset"] = fix(d.get("dataset")) if "dataset" in d else None
+    if d["dataset"] is None:
+        d.pop("dataset")
+    for sect, key in (("index", "framework"), ("cities", "dataset")):
+        if isinstance(d.get(sect), dict) and key in d[sect]:
+            d[sect][key] = fix(d[sect][key])
+    if isinstance(d.get("benchmark"), dict):
+        b = d["benchmark"]
+        if isinstance(b.get("datasets"), list):
+            b["datasets"] = [fix(x) for x in b["datasets"]]
+        if isinstance(b.get("kappa"), dict) and "dataset" in b["kappa"]:
+            b["kappa"]["dataset"] = fix(b["kappa"]["dataset"])
+    if isinstance(d.get("published_references"), list):
+        d["published_references"] = [fix(x) for x in d["published_references"]]
+    return d

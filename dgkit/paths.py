@@ -41,3 +41,15 @@ def sha256_file(path: str | Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def display_path(path: str | Path | None) -> str:
+    """A path as outputs show it: relative to the project (or its bare file name outside it),
+    never absolute."""
+    if path is None:
+        return "memory"
+    p = Path(path)
+    if not p.is_absolute():
+        return str(p)
+    root = project_root()
+    return str(p.relative_to(root)) if p.is_relative_to(root) else p.name

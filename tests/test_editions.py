@@ -482,7 +482,7 @@ def test_year_override_changes_the_focus_year(tmp_path):
     _check_ok(res)
     assert res.path.name == "egdi3-2016"
     m = json.loads((res.path / "manifest.json").read_text(encoding="utf-8"))
-    assert m["year"] == 2016 and m["params"]["year"] == 2016
+    assert m["year"] == 2016 and m["year_override"] == 2016 and m["params"]["year"] == 2018  # the params as written, and the override
     rank = _table(res.path / "tables" / "02_ranking__ranking.csv").set_index("unit_id")["score"].astype(float)
     assert (rank - _egdi_scores(2016).reindex(rank.index)).abs().max() < 0.0006
     assert (rank - _egdi_scores(2018).reindex(rank.index)).abs().max() > 0.01

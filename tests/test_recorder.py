@@ -31,10 +31,11 @@ def test_missing_propagates_and_skippable_skips_only_on_required_arguments():
 def test_recorder_turns_missing_into_a_stated_skip_in_the_language_of_the_edition(tmp_path):
     rec = Recorder(tmp_path, "07_progress", lang="en")
     rec.table(Missing("x", "one_period", periods="2020", n=2), "zscores")
-    rec.figure(Missing("x", "one_period", periods="2020", n=2), "zfig")  # the same reason is listed once
+    rec.figure(Missing("x", "one_period", periods="2020", n=2), "zfig")  # every skipped section is listed
+    rec.table(Missing("x", "one_period", periods="2020", n=2), "zscores")  # … once
     rec.result(Missing("no covariate"), "economy")
     skips = json.loads((tmp_path / "skips" / "07_progress.json").read_text(encoding="utf-8"))
-    assert [s["section"] for s in skips] == ["zscores", "economy"]
+    assert [s["section"] for s in skips] == ["zscores", "zfig", "economy"]
     assert skips[0]["reason"] == "the analysed index has data for 2020 only; this needs at least 2 periods (params compare)."
     assert not list((tmp_path / "tables").iterdir()) and not (tmp_path / "facts" / "07_progress.json").exists()
     zh = Recorder(tmp_path / "zh", "07_progress", lang="zh")

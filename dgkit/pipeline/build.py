@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 
 from dgkit.errors import FrameworkError
+from dgkit.paths import display_path
 from dgkit.framework import Framework, load_framework
 from dgkit.pipeline.steps import StepError, make_step
 
@@ -197,7 +198,7 @@ def run(X0: pd.DataFrame, fw0: Framework, options: dict[str, Any], *, data: Any 
 
     _ensure_steps_registered()
     o = options
-    log: list[str] = [f"framework {fw0.name} from {fw0.file or 'memory'} (depth {fw0.depth}: "
+    log: list[str] = [f"framework {fw0.name} from {display_path(fw0.file)} (depth {fw0.depth}: "
                       f"{len(fw0.leaves)} indicators → … → {fw0.index_code})"]
     if synthetic:
         log.append("input data are SYNTHETIC (marked in every output)")

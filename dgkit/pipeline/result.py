@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from dgkit.paths import display_path
+
 
 @dataclass
 class Summary:
@@ -304,7 +306,7 @@ class Build:
         s = self.index.xs(p, level="period")
         top = self.table(p).head(5)
         periods = self.periods
-        data = [("framework", f"{fw.name} ({fw.file or 'memory'})"),
+        data = [("framework", f"{fw.name} ({display_path(fw.file)})"),
                 ("data", ("SYNTHETIC — " if self.synthetic else "") + (self.dataset.name if self.dataset is not None else "a table")),
                 ("units × periods", f"{len(self.units)} × {len(periods)} ({periods[0]}–{periods[-1]})" if len(periods) > 1 else f"{len(self.units)} × 1 ({p})"),
                 ("tree", f"{len(fw.leaves)} indicators → " + " → ".join(

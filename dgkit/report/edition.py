@@ -155,8 +155,13 @@ class Edition:
         from dgkit.report.recorder import Recorder
 
         out = Path(out_dir) if out_dir else paths.reports_dir() / ".lab" / self.name
+        names = self.names
+        if self.built:  # a pillar or indicator code in a sentence is said by its label
+            fw = self._build.framework
+            codes = [*fw.pillars["code"], *fw.indicators["code"]]
+            names = pd.concat([names, pd.Series({c: fw.label(c, self.lang) for c in codes if c not in names.index})])
         return Recorder(out, prefix, self.lang, self.citation, self.synthetic, list(self.params.get("figure_formats") or ["png", "svg"]),
-                        names=self.names)
+                        names=names)
 
     def built_scores(self, period: int | None = None) -> pd.Series | Missing:
         """The scores when the index is built here (Missing for a given index)."""
@@ -172,8 +177,15 @@ class Edition:
     def _build(self) -> Any:
         from dgkit.pipeline.build import build
 
+        import dataclasses
+
         opts = dict((self.params.get("index") or {}).get("options") or {})
-        return build(self.dataset, self.framework_name, periods=self.periods, **opts)
+        ds = self.dataset
+        keep = self.cohort(ds.units.index)
+        if len(keep) < len(ds.units):  # the cohort is what is built: normalisation and weights see no other unit
+            v = ds.values[ds.values.index.get_level_values("unit_id").isin(keep)]
+            ds = dataclasses.replace(ds, values=v, units=ds.units.loc[keep])
+        return build(ds, self.framework_name, periods=self.periods, **opts)
 
     def build(self) -> Any:
         """The :class:`~dgkit.pipeline.result.Build` of the index (Missing when the index is given)."""
@@ -199,10 +211,12 @@ class Edition:
         ids, _ = match_units(self.dataset, list(c))
         return units[units.isin(ids)]
 
-    def scores(self, period: int | None = None) -> pd.Series:
+    def scores(self, period: int | None = None) -> pd.Series | Missing:
         """The analysed index in ``period`` (default: the focus year), by unit_id, units without a score dropped."""
         p = self.year if period is None else int(period)
         s = self._panel_all[p].dropna() if p in self._panel_all.columns else pd.Series(dtype=float)
+        if s.empty:
+            return Missing(f"no index values in {p}", "no_scores", year=p, dataset=self.dataset.short_title)
         return s.rename(self.index_label)
 
     def panel(self, min_periods: int = 2) -> pd.DataFrame | Missing:
@@ -258,21 +272,51 @@ class Edition:
                 return Missing(self.t("skips.no_components", dataset=self.dataset.short_title))
             P = self.dataset.values[comps].xs(p, level="period")
             P.columns = [self.dataset.label(c, self.lang) for c in comps]
-        P = P.loc[P.index.isin(self.scores(p).index)].dropna(how="all")
+        s = self.scores(p)
+        if isinstance(s, Missing):
+            return s
+        P = P.loc[P.index.isin(s.index)].dropna(how="all")
         if P.shape[1] < 2 or P.empty:
             return Missing(self.t("skips.no_components", dataset=self.dataset.short_title))
         return P
+
+    def contributions(self, period: int | None = None) -> pd.DataFrame | Missing:
+        """Each top-level pillar's part of the index (parts add up to the index): a built index
+        with weighted arithmetic means only (Missing otherwise: no honest stacking exists)."""
+        if not self.built:
+            return Missing(self.t("skips.not_additive"))
+        b = self._build
+        if not b.additive:
+            return Missing(self.t("skips.not_additive"))
+        p = self.year if period is None else int(period)
+        C = b.contributions.xs(p, level="period")
+        fw, top = b.framework, b.framework.index_code
+        par = fw.parents
+
+        def top_of(code: str) -> str:
+            while par.get(code, top) != top:
+                code = par[code]
+            return code
+
+        idx = b.index.xs(p, level="period")
+        parts = C.T.groupby([top_of(c) for c in C.columns]).sum().T.mul(idx, axis=0)
+        parts.columns = [fw.label(c, self.lang) for c in parts.columns]
+        s = self.scores(p)
+        return parts.loc[parts.index.isin(s.index)] if not isinstance(s, Missing) else s
 
     # ------------------------------------------------------------------ groupings and covariates
     def groupings(self) -> dict[str, pd.Series] | Missing:
         """The params' ``groupings`` (default: every grouping of the dataset), unit → group
         (multi-membership groups ``;``-separated), in the edition's language."""
         ds = self.dataset
-        names = self.params.get("groupings") or ds.grouping_names
+        names = self.params.get("groupings")
+        names = ds.grouping_names if names is None else names
         s = self.scores()
+        if isinstance(s, Missing):
+            return s
         out = {}
         for g in names:
-            col = ds.grouping(g).reindex(s.index)
+            col = ds.grouping(g).reindex(s.index).replace("", pd.NA)  # a unit without a group is not a group
             if col.replace("", pd.NA).dropna().str.split(";").explode().nunique() >= 2:
                 out[self.group_label(g)] = col.map(lambda v: ";".join(self.group_label(x) for x in str(v).split(";")) if isinstance(v, str) and v else v)
         if not out:
@@ -289,11 +333,17 @@ class Edition:
 
     def partition(self, name: str | None = None) -> pd.Series | Missing:
         """One partition: ``name`` (a grouping of the dataset), else the first."""
+        if name:  # any grouping of the dataset, named in the params or not
+            s = self.scores()
+            if isinstance(s, Missing):
+                return s
+            g = self.dataset.grouping(name).reindex(s.index).replace("", pd.NA)
+            if g.dropna().astype(str).str.contains(";").any() or g.nunique() < 2:
+                return Missing(self.t("skips.no_partition", dataset=self.dataset.short_title))
+            return g.map(self.group_label).rename(self.group_label(name))
         parts = self.partitions()
         if isinstance(parts, Missing):
             return parts
-        if name:
-            return parts.get(self.group_label(name), Missing(self.t("skips.no_partition", dataset=self.dataset.short_title)))
         return next(iter(parts.values()))
 
     @property
@@ -336,22 +386,38 @@ class Edition:
                     return Missing(self.t("skips.covariate_year", name=name, year=year))
         else:
             return Missing(self.t("skips.no_covariate", name=name, dataset=ds.short_title))
-        shared = v.index.intersection(self.scores().index)
+        s = self.scores()
+        if isinstance(s, Missing):
+            return s
+        v = v[v > 0] if name == "gdp" else v  # ln GDP needs positive values
+        shared = v.index.intersection(s.index)
         if len(shared) < 3:
             return Missing(self.t("skips.too_few_shared", what=name, n=len(shared)))
         return v.loc[shared].rename(name)
 
     def covariate_source(self, name: str) -> str:
+        """The analysed index's citation with the covariate's year and vintage (chapter 6's source)."""
         spec = (self.params.get("covariates") or {}).get(name) or {}
-        return self.t("report.covariate_source", name=name, year=spec.get("year", self.year), vintage=spec.get("vintage", "revised"))
+        cov = self.t("report.covariate_source", name=name.upper() if name == "gdp" else name, year=spec.get("year", self.year),
+                     vintage=spec.get("vintage", "revised") if name == "gdp" else "")
+        return f"{self.citation}; {cov}"
 
     # ------------------------------------------------------------------ published references
+    def period_of(self, ds: Any) -> int | None:
+        """The period of another dataset that goes with the focus year: the latest not after it."""
+        ok = [p for p in ds.periods if p <= self.year]
+        return max(ok) if ok else None
+
     def printed_ranks(self) -> pd.Series | Missing:
         """The dataset's printed ranks for the focus year (reference ``rank_printed``)."""
         if self.built or "rank_printed" not in self.dataset.references.columns:
             return Missing(self.t("skips.no_printed_ranks", dataset=self.dataset.short_title))
         r = pd.to_numeric(self.dataset.reference("rank_printed").xs(self.year, level="period"), errors="coerce").dropna()
-        r = r[r.index.isin(self.scores().index)]
+        s = self.scores()
+        if isinstance(s, Missing):
+            return s
+        if not set(r.index) <= set(s.index):  # printed ranks rank every unit of the publication, not the cohort
+            return Missing(self.t("skips.printed_ranks_cohort", n=len(s), printed=len(r)))
         return r if len(r) else Missing(self.t("skips.no_printed_ranks", dataset=self.dataset.short_title))
 
     def tier_schemes(self) -> list[dict[str, Any]] | Missing:
@@ -370,8 +436,14 @@ class Edition:
                 continue
             name, _, col = pub.rpartition(".")
             ds = open_dataset(name) if name else self.dataset
-            per = self.year if self.year in ds.periods else ds.periods[-1]
-            out[spec["name"]] = ds.reference(col).xs(per, level="period")
+            per = self.period_of(ds)
+            if per is None:
+                continue
+            pub = ds.reference(col).xs(per, level="period")
+            s = self.scores()
+            pub = pub[pub.index.isin(s.index)] if not isinstance(s, Missing) else pub  # the cohort's units only
+            pub.attrs["source"] = ds.citation
+            out[spec["name"]] = pub
         return out or Missing(self.t("skips.no_published_tiers"))
 
     def published_tables(self, table: str) -> dict[str, pd.DataFrame] | Missing:
@@ -383,7 +455,9 @@ class Edition:
         for name in [self.params.get("dataset"), *(self.params.get("published_references") or [])]:
             ds = open_dataset(str(name))
             if table in ds.reference_tables:
-                out[ds.short_title] = ds.reference_tables[table]
+                t = ds.reference_tables[table].copy()
+                t.attrs["source"] = ds.citation
+                out[ds.short_title] = t
         return out or Missing(self.t("skips.no_published_table", table=table))
 
     def implied_weights(self) -> StatResult | Missing:
@@ -399,14 +473,20 @@ class Edition:
             cases.append((self.dataset, self.measure, comps, self.year))
         for name in self.params.get("published_references") or []:
             ds = open_dataset(str(name))
-            if ds.headline and len(ds.measures) >= 2 and ds.headline not in ds.measures:
-                cases.append((ds, ds.headline, ds.measures, ds.periods[-1]))
-        rows, resid = [], []
+            per = self.period_of(ds)
+            if ds.headline and len(ds.measures) >= 2 and ds.headline not in ds.measures and per is not None:
+                cases.append((ds, ds.headline, ds.measures, per))
+        rows, resid, sources, too_few = [], [], [], []
         for ds, total, comps, per in cases:
             C = ds.values[comps].xs(per, level="period").dropna()
             t = ds.panel(total)[per].dropna()
+            if ds is self.dataset:
+                keep = self.cohort(C.index)
+                C, t = C.loc[keep], t[t.index.isin(keep)]
             if len(C.index.intersection(t.index)) < len(comps):
+                too_few.append(f"{ds.short_title} ({len(C.index.intersection(t.index))}/{len(comps)})")
                 continue
+            sources.append(ds.citation)
             iw = implied_weights(C, t, stability="jitter", seed=self.seed)
             for c, w in iw.weights.items():
                 rows.append({"index": ds.short_title, "period": per, "component": ds.label(c, self.lang), "weight": w,
@@ -417,12 +497,16 @@ class Edition:
                                        "printed_total": t.reindex(iw.residuals.index).to_numpy(), "fitted": iw.fitted.to_numpy(),
                                        "residual": iw.residuals.to_numpy()}))
         if not rows:
+            if too_few:
+                return Missing(self.t("skips.too_few_for_weights", which=", ".join(too_few)))
             return Missing(self.t("skips.no_total_components"))
         tab = pd.DataFrame(rows)
         first = tab.iloc[0]
         facts = {"index": first["index"], "n": int(first["n"]), "rmse": float(first["rmse"]), "max_abs_residual": float(first["max_abs_residual"]),
                  "weights": ", ".join(f"{r.component} {r.weight:.3f}" for r in tab[tab["index"] == first["index"]].itertuples())}
-        return StatResult(tab, "", facts, {"residuals": pd.concat(resid, ignore_index=True)})
+        residuals = pd.concat(resid, ignore_index=True)
+        residuals.attrs["source"] = "; ".join(sources)
+        return StatResult(tab, "", facts, {"residuals": residuals, "source": "; ".join(sources)})
 
     def residuals(self, implied: Any) -> Any:
         """The residual table of :meth:`implied_weights` (printed total − fitted)."""
@@ -444,20 +528,26 @@ class Edition:
             names = [n for n, lev in zip(cat["name"], cat["level"], strict=False) if lev == self.level]
         own = self.dataset.spec_path
         s = self.scores()
+        if isinstance(s, Missing):
+            return s
         out: dict[str, pd.Series] = {}
         for n in names:
             ds = open_dataset(str(n))
             if ds.spec_path == own or ds.synthetic != self.synthetic and ds.synthetic:
                 continue
-            c = ds.comparable()
+            per = self.period_of(ds)  # never a period after the focus year
+            c = ds.comparable(per) if per is not None else None
             if c is None:
                 continue
             c = c[c.index.isin(s.index)]
             if len(c) >= 3:
-                out[ds.short_title] = c
+                c.attrs["source"] = ds.citation
+                out[f"{ds.short_title} {per}" if per != self.year else ds.short_title] = c
         if not out:
             return Missing(self.t("skips.no_benchmark", level=self.t(f"levels.{self.level}")))
-        return {self.t("report.this_index"): s, **out}
+        own_s = s.copy()
+        own_s.attrs["source"] = self.citation
+        return {self.t("report.this_index"): own_s, **out}
 
     def kappa_inputs(self) -> tuple[pd.Series, pd.Series, list[str]] | Missing:
         """(this index's tiers mapped as the params state, the other dataset's grades, categories)."""
@@ -469,8 +559,13 @@ class Edition:
             return Missing(self.t("skips.no_kappa"))
         scheme = next(t for t in self.params.get("tiers") or [] if t["name"] == kap["scheme"])
         other = open_dataset(kap["dataset"])
-        ref = other.reference(kap["reference"]).xs(other.periods[-1], level="period")
-        mine = tiers.fixed_tiers(self.scores(), scheme["thresholds"], scheme.get("labels") or tiers.TSINGHUA_LABELS).map(kap["mapping"])
+        per = self.period_of(other)
+        s = self.scores()
+        if per is None or isinstance(s, Missing):
+            return s if isinstance(s, Missing) else Missing(self.t("skips.no_period_before", dataset=other.short_title, year=self.year))
+        ref = other.reference(kap["reference"]).xs(per, level="period")
+        mine = tiers.fixed_tiers(s, scheme["thresholds"], scheme.get("labels") or tiers.TSINGHUA_LABELS).map(kap["mapping"])
+        ref.attrs["source"] = other.citation
         return mine, ref, list(kap["categories"])
 
     def city_types(self) -> tuple[pd.Series, pd.DataFrame, Any] | Missing:
@@ -482,9 +577,12 @@ class Edition:
         if not c.get("dataset") or not c.get("types") or not c.get("tiers"):
             return Missing(self.t("skips.no_city_types"))
         ds = open_dataset(c["dataset"])
-        per = self.year if self.year in ds.periods else ds.periods[-1]
+        per = self.period_of(ds)
+        if per is None:
+            return Missing(self.t("skips.no_period_before", dataset=ds.short_title, year=self.year))
         tier = ds.reference(c["tiers"]).xs(per, level="period").dropna()
         members = ds.members(c["types"])
+        members.attrs["source"] = ds.citation
         shares = ds.reference_tables.get(c.get("shares", "")) if c.get("shares") else None
         return tier, members, shares if shares is not None else Missing(self.t("skips.no_published_table", table="shares"))
 

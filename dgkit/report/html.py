@@ -43,7 +43,7 @@ th{background:#f3f3f3}.skipped{color:#8a6d3b}.partial{color:#555}.ok{color:#2e7d
 
 
 def index_page(params: Any, chapters: list[str], status: dict[str, tuple[str, list[dict[str, str]]]],
-               inputs: dict[str, Any], results: dict[str, dict[str, Any]]) -> str:
+               inputs: dict[str, Any], results: dict[str, dict[str, Any]], notebooks: Path | None = None) -> str:
     """The report's index.html (see module docstring)."""
     from dgkit.report.labels import Labels
 
@@ -56,7 +56,7 @@ def index_page(params: Any, chapters: list[str], status: dict[str, tuple[str, li
         label = "✗" if failed else t({"ok": "report.status_ok", "partial": "report.status_partial", "skipped": "report.status_skipped"}[outcome])
         from dgkit import paths
 
-        name = html.escape(_title(paths.notebooks_dir() / f"{c}.ipynb"))
+        name = html.escape(_title((notebooks or paths.notebooks_dir()) / f"{c}.ipynb"))
         reasons = "".join(f"<li><small>{html.escape(s['section'])}: {html.escape(s['reason'])}</small></li>" for s in skips)
         rows.append(f"<tr><td><a href='html/{c}.html'>{name}</a><br><small><a href='html/code/{c}.html'>{t('report.with_code')}</a> · "
                     f"<a href='notebooks/{c}.ipynb'>.ipynb</a></small></td><td class='{outcome}'>{html.escape(label)}</td>"

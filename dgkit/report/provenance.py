@@ -26,6 +26,17 @@ def dataset_names(params: Params) -> list[str]:
             out.append(str(v))
     for k in DATASET_LIST_KEYS:
         out += [str(v) for v in params.get(k) or []]
+    if params.get("benchmark.datasets") is None:  # the default benchmarks: every bundled dataset of the same level
+        from dgkit.datasets import catalogue, open_dataset
+
+        main = open_dataset(str(params.get("dataset"))) if params.get("dataset") else None
+        cat = catalogue()
+        out += [n for n, lev, syn in zip(cat["name"], cat["level"], cat["synthetic"], strict=False)
+                if main is not None and lev == main.level and (main.synthetic or not syn)]  # as Edition.benchmarks chooses
+    for t in params.get("tiers") or []:
+        name, _, _ = str(t.get("published") or "").rpartition(".")
+        if name:
+            out.append(name)
     seen: list[str] = []
     for v in out:
         if v not in seen and not v.lower().endswith((".csv", ".tsv", ".xlsx", ".xlsm")):
@@ -51,7 +62,7 @@ def edition_inputs(params: Params) -> dict[str, Any]:
     for name in dataset_names(params):
         ds = open_dataset(name)
         datasets[ds.name] = {
-            "named_in_params_as": name, "title": ds.title, "citation": ds.citation, "synthetic": ds.synthetic,
+            "named_in_params_as": _rel(name, root) if name.lower().endswith((".yaml", ".yml")) else name, "title": ds.title, "citation": ds.citation, "synthetic": ds.synthetic,
             "level": ds.level, "files": [{**f, "path": _rel(f["path"], root)} for f in ds.file_hashes()],
         }
     out: dict[str, Any] = {"datasets": datasets, "synthetic": any(d["synthetic"] for d in datasets.values())}
@@ -61,5 +72,5 @@ def edition_inputs(params: Params) -> dict[str, Any]:
         if not fp.is_absolute():
             fp = root / fp
         if fp.exists():
-            out["framework"] = {"name": str(fw), "path": _rel(fp, root), "sha256": sha256(fp)}
+            out["framework"] = {"name": _rel(fw, root) if str(fw).lower().endswith((".yaml", ".yml")) else str(fw), "path": _rel(fp, root), "sha256": sha256(fp)}
     return out

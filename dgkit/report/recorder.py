@@ -84,13 +84,20 @@ class Recorder:
         why = reason.reason if isinstance(reason, Missing) else str(reason)
         if isinstance(reason, Missing) and reason.key and self.t.has(f"skips.{reason.key}"):
             why = self.t(f"skips.{reason.key}", **reason.fields)
-        if not any(s["reason"] == why for s in self.skips):
+        if not any(s["reason"] == why and s["section"] == section for s in self.skips):
             self.skips.append({"section": section, "reason": why})
             atomic_write_bytes(self.out / "skips" / f"{self.prefix}.json",
                                json.dumps(self.skips, ensure_ascii=False, indent=2).encode("utf-8"))
             from IPython.display import Markdown
 
             _display(Markdown(f"> ⊘ **{self.t('report.skipped')}** ({section}): {why}"))
+
+    def summary(self, obj: Any, section: str = "summary") -> None:
+        """Show an object's summary (a build, a result), or the reason it is missing."""
+        if isinstance(obj, Missing):
+            self.skip(section, obj)
+            return
+        _display(obj.summary() if hasattr(obj, "summary") else obj)
 
     # ------------------------------------------------------------------ outputs
     def figure(self, fig: Any, name: str, source: str | None = None) -> None:
@@ -131,12 +138,13 @@ class Recorder:
             self.skip(name, df)
             return None
         if hasattr(df, "table") and not isinstance(df, pd.DataFrame):
+            source = source if source is not None else (getattr(df, "extra", {}) or {}).get("source")
             df = df.table
         df = self._with_names(df)
         if df.index.name is not None or not pd.api.types.is_integer_dtype(df.index):  # a meaningful index is a column; row numbers are not
             index = True
         cap = self.mark(caption if caption is not None else self.t(f"tables.{name}", **fields))
-        src = source if source is not None else self.source
+        src = source if source is not None else (df.attrs.get("source") or self.source)  # a table of another dataset cites it
         out = df.copy()
         num = out.select_dtypes("number").columns
         out[num] = out[num].round(decimals)
@@ -181,24 +189,35 @@ class Recorder:
         elif result is not None:
             values["value"] = result
         values.update(fields)
+        missing = [f for f in self.t.fields(f"facts.{key}") if f not in values]
+        if missing:
+            raise KeyError(f"facts.{key} names {missing}, which the result does not have (it has {sorted(values)})")
         sentence = self.mark(self.t(f"facts.{key}", **{k: self._word(v, values) for k, v in values.items()}))
+        if source is None and result is not None:
+            source = (getattr(result, "extra", {}) or {}).get("source")
         if value is None:  # every number the sentence states, by name (facts.json keeps them unrounded)
-            value = values["value"] if "value" in values else {f: values[f] for f in self.t.fields(f"facts.{key}") if f in values}
+            value = values["value"] if "value" in values else {
+                f: (str(self._word(values[f])) if isinstance(values[f], str) and values[f].startswith("@") else values[f])
+                for f in self.t.fields(f"facts.{key}") if f in values}
         self.facts[key] = {"value": _clean(value), "sentence": sentence, "source": source if source is not None else self.source,
                            "chapter": self.prefix}
         atomic_write_bytes(self.out / "facts" / f"{self.prefix}.json",
                            json.dumps(self.facts, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8"))
 
-    def result(self, result: Any, name: str, decimals: int = 3, **fields: Any) -> None:
+    def result(self, result: Any, name: str, decimals: int = 3, source: str | None = None, **fields: Any) -> None:
         """Record a result object: its table (``tables.<name>``) and its fact (``facts.<name>``)."""
         if isinstance(result, Missing):
             self.skip(name, result)
             return
-        self.table(result.table, name, decimals=decimals, **fields)  # type: ignore[arg-type]
-        self.fact(name, result, **fields)
+        src = source if source is not None else (getattr(result, "extra", {}) or {}).get("source")
+        self.table(result.table, name, decimals=decimals, source=src, **fields)  # type: ignore[arg-type]
+        self.fact(name, result, source=src, **fields)
 
     def _word(self, v: Any, values: dict[str, Any] | None = None) -> Any:
-        """A fact's field in the edition's language: ``@word`` from the catalogue's words, a unit id as its name."""
+        """A fact's field in the edition's language: ``@word`` from the catalogue's words, a unit id as
+        its name, a number the data cannot define as the word for undefined (never "nan")."""
+        if isinstance(v, float | np.floating) and not np.isfinite(v):
+            return _Undefined(self.t("words.undefined"))
         if isinstance(v, str) and v.startswith("@") and self.t.has(f"words.{v[1:]}"):
             return self.t(f"words.{v[1:]}", **(values or {}))
         if isinstance(v, str) and self.names is not None and v in self.names.index:
@@ -236,6 +255,13 @@ class Recorder:
         _display(Markdown("\n".join(lines)))
 
 
+
+
+class _Undefined(str):
+    """A number the data cannot define, shown as a word whatever the format spec (``{cv:.3f}``)."""
+
+    def __format__(self, spec: str) -> str:
+        return str(self)
 
 
 def _short(src: str, n: int = 160) -> str:

@@ -230,7 +230,7 @@ def _html(nb_path: Path, out: Path, with_code: Path | None = None) -> None:
         atomic_write_text(with_code, notebook_to_html(nb_path, code=True))
 
 
-def _clean_parameters(nb_out: Path, params: Any, root: Path) -> None:
+def _clean_parameters(nb_out: Path, params: Any, root: Path, quick: bool = False) -> None:
     """Replace the injected parameters of an executed notebook by values that name no absolute or
     staging path: re-running it in JupyterLab writes to ``reports/.lab/<edition>/``."""
     import nbformat
@@ -241,10 +241,10 @@ def _clean_parameters(nb_out: Path, params: Any, root: Path) -> None:
         if "injected-parameters" in c.metadata.get("tags", []):
             c.source = (f"# Parameters of the run that wrote reports/{params.folder}/ "
                         f"(re-running here writes to reports/.lab/{params.folder}/)\n"
-                        f"params = {rel!r}\nyear = {params.year_override!r}\nout_dir = None\nquick = {bool(params.quick)!r}")
+                        f"params = {rel!r}\nyear = {params.year_override!r}\nout_dir = None\nquick = {quick!r}")
     pm = nb.metadata.get("papermill")
     if pm is not None:  # papermill's own record of the run names the staging paths too
-        pm["parameters"] = {"params": rel, "year": params.year_override, "out_dir": None, "quick": bool(params.quick)}
+        pm["parameters"] = {"params": rel, "year": params.year_override, "out_dir": None, "quick": quick}
         pm["input_path"] = f"notebooks/{nb_out.name}"
         pm["output_path"] = f"reports/{params.folder}/notebooks/{nb_out.name}"
     nbformat.write(nb, str(nb_out))
@@ -335,11 +335,12 @@ def run_report(params_path: str | Path = "params/2020.yaml", chapters: list[str]
     out_root = Path(out)
     if not out_root.is_absolute():
         out_root = root / out_root
+    for params in plist:  # every year checked before any staging folder is made
+        if (out_root / params.folder).exists() and not force:
+            raise OutputExistsError(f"{out_root / params.folder} exists; pass --force to replace it (it is replaced only when the new report is complete)")
     runs: list[_Run] = []
     for params in plist:
         final = out_root / params.folder
-        if final.exists() and not force:
-            raise OutputExistsError(f"{final} exists; pass --force to replace it (it is replaced only when the new report is complete)")
         try:
             out_root.mkdir(parents=True, exist_ok=True)
             stage = out_root / f".{params.folder}.tmp-{os.getpid()}"
@@ -385,7 +386,7 @@ def run_report(params_path: str | Path = "params/2020.yaml", chapters: list[str]
                          else warm.run(nb_dir / f"{c}.ipynb", nb_out, parameters))
                     if nb_out.exists():
                         try:
-                            _clean_parameters(nb_out, run.params, root)
+                            _clean_parameters(nb_out, run.params, root, bool(quick or run.params.quick))
                             _html(nb_out, run.stage / "html" / f"{c}.html", run.stage / "html" / "code" / f"{c}.html")
                         except Exception as exc:  # noqa: BLE001 - HTML is a convenience; record and go on
                             r["html_error"] = str(exc)
@@ -440,8 +441,8 @@ def _finalise(run: _Run, selected: list[str], nb_dir: Path, root: Path, jobs: in
     status = {c: _chapter_status(stage, c) for c in selected}
     manifest = {
         "datasets": read["datasets"], "framework": read.get("framework"),
-        "dgkit_version": __version__, "edition": params.edition, "folder": params.folder, "year": params.get("year"),
-        "params_file": _rel(params.path, root), "params": params.raw,
+        "dgkit_version": __version__, "edition": params.edition, "folder": params.folder, "year": params.get("year"), "year_override": params.year_override,
+        "params_file": _rel(params.path, root), "params": params.as_written,
         "chapters": {c: {**{k: (round(v, 3) if isinstance(v, float) else v) for k, v in results.get(c, {}).items()},
                          "outcome": status[c][0], "skipped_sections": status[c][1]} for c in selected},
         "quick": bool(quick or params.quick), "jobs": jobs, "inputs_sha256": inputs, "packages": _versions(),
@@ -453,7 +454,7 @@ def _finalise(run: _Run, selected: list[str], nb_dir: Path, root: Path, jobs: in
     atomic_write_text(stage / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True, default=str) + "\n")
     from dgkit.report.html import index_page
 
-    atomic_write_text(stage / "index.html", index_page(params, selected, status, read, results))
+    atomic_write_text(stage / "index.html", index_page(params, selected, status, read, results, nb_dir))
     stage.chmod(0o755)
     for p in stage.rglob("*"):  # outputs are readable by others (mkstemp, a private umask and some writers create 0600)
         p.chmod(0o755 if p.is_dir() else 0o644)

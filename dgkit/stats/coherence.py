@@ -63,5 +63,5 @@ def coherence(result, year: int | None = None) -> StatResult:  # noqa: ANN001
     s = (f"coherence {y}: Cronbach's α per pillar {pil['cronbach_alpha'].min():.2f}–{pil['cronbach_alpha'].max():.2f}; "
          f"{int(ind['negative_with_pillar'].sum())} indicator(s) negatively correlated with their pillar; {len(redundant)} redundant pair(s) (|r| > {REDUNDANT})")
     return StatResult(ind, s, {"negative": int(ind["negative_with_pillar"].sum()), "redundant": len(redundant), "year": y, "n": len(Z),
-                               "alpha_min": float(pil["cronbach_alpha"].min()), "alpha_max": float(pil["cronbach_alpha"].max())},
+                               "alpha_min": float(pil["cronbach_alpha"].min()), "alpha_max": float(pil["cronbach_alpha"].max()), "threshold": REDUNDANT},
                       {"pillars": pil, "redundant": redundant, "correlation": C})

@@ -63,8 +63,9 @@ def economy(index: pd.Series, gdp: pd.Series, population: pd.Series | None = Non
     parts = [correlate(index, gdp, label="GDP").table, correlate(index, np.log(gdp), label="ln GDP").table]
     if population is not None:
         parts.append(correlate(index, gdp / population.reindex(gdp.index), label="GDP per capita").table)
-    rank_i = index.rank(ascending=False)
-    rank_g = gdp.reindex(index.index).rank(ascending=False)
+    shared = index.index.intersection(gdp.dropna().index)
+    rank_i = index.loc[shared].rank(ascending=False)  # both ranked among the same units
+    rank_g = gdp.loc[shared].rank(ascending=False)
     parts.append(correlate(rank_i, rank_g, methods=("pearson",), label="rank vs GDP rank").table)
     t = pd.concat(parts, ignore_index=True)
     p = t[(t["label"] == "GDP") & (t["method"] == "pearson")].iloc[0]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dgkit.stats.result import StatResult, fmt_p, skippable
+from dgkit.stats.result import Missing, StatResult, fmt_p, skippable
 
 
 def gini(x: pd.Series | np.ndarray) -> float:
@@ -38,11 +38,14 @@ def describe(scores: pd.Series, ddof: int = 0, threshold: float | None = None, l
     """n, mean, SD (``ddof`` stated), CV, range, IQR, Gini, Theil; with ``threshold`` (国脉 2023's
     convention of 5 for its 0–100 scores) whether the SD exceeds it."""
     s = scores.dropna().astype(float)
+    if len(s) < 2:
+        return Missing.undefined("too_few_units", f"dispersion needs two or more units, got {len(s)}", n=len(s))
     sd = float(s.std(ddof=ddof))
     q1, q3 = np.percentile(s, [25, 75])
-    facts = {"n": len(s), "mean": float(s.mean()), "sd": sd, "ddof": ddof, "cv": sd / float(s.mean()),
+    positive = bool((s > 0).all())  # CV, Gini and Theil compare with the mean: defined for positive values only
+    facts = {"n": len(s), "mean": float(s.mean()), "sd": sd, "ddof": ddof, "cv": sd / float(s.mean()) if positive else np.nan,
              "min": float(s.min()), "max": float(s.max()), "range": float(s.max() - s.min()), "iqr": float(q3 - q1),
-             "gini": gini(s), "theil": theil(s) if (s > 0).all() else np.nan}
+             "gini": gini(s) if positive else np.nan, "theil": theil(s) if positive else np.nan}
     facts["convention"] = "@population_sd" if ddof == 0 else "@sample_sd"
     facts["threshold_verdict"] = "@no_threshold"
     if threshold is not None:
@@ -60,9 +63,11 @@ def describe(scores: pd.Series, ddof: int = 0, threshold: float | None = None, l
 @skippable
 def theil_decomposition(scores: pd.Series, groups: pd.Series, check_with_pysal: bool = False) -> StatResult:
     """Theil T of the units with a group, split into between- and within-group parts."""
-    df = pd.concat([scores.rename("x"), groups.rename("g")], axis=1).dropna()
+    df = pd.concat([scores.rename("x"), groups.replace("", np.nan).rename("g")], axis=1).dropna()
     if df["g"].nunique() < 2:
-        raise ValueError(f"a Theil decomposition needs units in two or more groups; got {df['g'].nunique()} group(s) on {len(df)} unit(s)")
+        return Missing.undefined("too_few_groups", f"a Theil decomposition needs two or more groups; got {df['g'].nunique()}", n=int(df["g"].nunique()))
+    if (df["x"] <= 0).any():
+        return Missing.undefined("theil_nonpositive", "Theil T needs positive values", n=int((df["x"] <= 0).sum()))
     mu, total = df["x"].mean(), df["x"].sum()
     rows = []
     for g, sub in df.groupby("g"):
@@ -88,17 +93,26 @@ def theil_decomposition(scores: pd.Series, groups: pd.Series, check_with_pysal: 
 @skippable
 def sigma_convergence(wide: pd.DataFrame, ddof: int = 0) -> StatResult:
     """SD and CV per edition (columns = editions); the slope of SD on edition order."""
+    wide = wide.dropna()  # a balanced panel: the same units in every period (else the CVs compare different sets)
+    if len(wide) < 2:
+        return Missing.undefined("too_few_units", f"σ-convergence needs two or more units present in every period, got {len(wide)}", n=len(wide))
     t = pd.DataFrame({"edition": wide.columns, "n": wide.notna().sum().to_numpy(), "mean": wide.mean().to_numpy(),
                       "sd": wide.std(ddof=ddof).to_numpy()})
-    t["cv"] = t["sd"] / t["mean"]
-    slope = float(np.polyfit(np.arange(len(t)), t["cv"], 1)[0]) if len(t) > 1 else np.nan
+    t["cv"] = np.where((wide > 0).all().to_numpy(), t["sd"] / t["mean"], np.nan)
+    slope = float(np.polyfit(np.arange(len(t)), t["cv"], 1)[0]) if len(t) > 1 and t["cv"].notna().all() else np.nan
     s = f"σ-convergence: CV from {t['cv'].iat[0]:.3f} ({t['edition'].iat[0]}) to {t['cv'].iat[-1]:.3f} ({t['edition'].iat[-1]}); {'converging' if slope < 0 else 'diverging'} (slope {slope:+.4f} per edition)"
     sd_slope = float(np.polyfit(np.arange(len(t)), t["sd"], 1)[0]) if len(t) > 1 else np.nan
     return StatResult(t, s, {"cv_slope": slope, "sd_slope": sd_slope, "first": t["edition"].iat[0], "last": t["edition"].iat[-1],
                              "cv_first": float(t["cv"].iat[0]), "cv_last": float(t["cv"].iat[-1]), "sd_first": float(t["sd"].iat[0]),
                              "sd_last": float(t["sd"].iat[-1]), "n": int(t["n"].min()), "periods": len(t),
                              "agree": bool(np.sign(slope) == np.sign(sd_slope)),
-                             "cv_verdict": "@converging" if slope < 0 else "@diverging", "sd_verdict": "@converging" if sd_slope < 0 else "@diverging"})
+                             "cv_verdict": _verdict(slope), "sd_verdict": _verdict(sd_slope)})
+
+
+def _verdict(slope: float) -> str:
+    if not np.isfinite(slope):
+        return "@undefined"
+    return "@converging" if slope < -1e-12 else ("@diverging" if slope > 1e-12 else "@no_change")
 
 
 @skippable
@@ -108,6 +122,10 @@ def beta_convergence(start: pd.Series, end: pd.Series, years: float) -> StatResu
 
     df = pd.concat([start.rename("x0"), end.rename("x1")], axis=1).dropna()
     df = df[(df > 0).all(axis=1)]
+    if len(df) < 5:
+        return Missing.undefined("beta_nonpositive", f"β-convergence needs 5 or more units positive in both periods, got {len(df)}", n=len(df))
+    if df["x0"].nunique() < 2:
+        return Missing.undefined("constant", "every unit has the same starting value")
     g = np.log(df["x1"] / df["x0"]) / years
     m = sm.OLS(g, sm.add_constant(np.log(df["x0"]))).fit()
     beta = float(m.params.iloc[1])
@@ -128,5 +146,6 @@ def beta_convergence_panel(wide: pd.DataFrame) -> StatResult:
     numeric = all(isinstance(c, int | np.integer) for c in cols)
     years = float(cols[-1] - cols[0]) if numeric else float(len(cols) - 1)
     r = beta_convergence(wide[cols[0]], wide[cols[-1]], years)
-    r.facts.update(first=cols[0], last=cols[-1])
+    if not isinstance(r, Missing):
+        r.facts.update(first=cols[0], last=cols[-1])
     return r

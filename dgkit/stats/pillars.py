@@ -19,7 +19,7 @@ def profile(components: pd.DataFrame, groups: pd.Series | None = None, national:
         by = P.groupby(g[g.notna()]).mean() if g.notna().any() else P.iloc[:0]
         means = pd.concat([means, by])
     lo, hi = means.iloc[0].idxmin(), means.iloc[0].idxmax()
-    facts = {"n": len(P), "pillars": P.shape[1], "lowest": lo, "lowest_mean": float(means.iloc[0][lo]), "highest": hi,
+    facts = {"n": len(P), "pillars": P.shape[1], "national": national, "lowest": lo, "lowest_mean": float(means.iloc[0][lo]), "highest": hi,
              "highest_mean": float(means.iloc[0][hi])}
     return StatResult(means.rename_axis("scope").reset_index(), f"lowest pillar mean: {lo} {means.iloc[0][lo]:.3g} (n = {len(P)})", facts,
                       {"means": means})

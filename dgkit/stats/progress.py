@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dgkit.stats.result import StatResult, fmt_p, skippable
+from dgkit.stats.result import Missing, StatResult, fmt_p, skippable
 
 METHODS = ("z_change", "percentile_change", "relative_change")
 
@@ -55,12 +55,14 @@ def advancement_rate(wide: pd.DataFrame, method: str = "z_change", ddof: int = 0
             rate = both[b] / both[a] - 1
         for u, v in rate.items():
             rows.append({"unit": u, "from": a, "to": b, "rate": float(v), "method": method})
-    t = pd.DataFrame(rows)
+    t = pd.DataFrame(rows, columns=["unit", "from", "to", "rate", "method"])
+    if t.empty or not (t["to"] == eds[-1]).any():
+        return Missing.undefined("no_shared_units", "no unit is present in two consecutive periods")
     last = t[t["to"] == eds[-1]].sort_values("rate", ascending=False)
     top = last.head(3)
     s = (f"推进率 ({method}, {eds[-2]}→{eds[-1]}): highest " + ", ".join(f"{r.unit} {r.rate:.2f}" for r in top.itertuples())
          + (f"; {len({m['unit'] for m in missing})} unit(s) missing in one edition (listed, not dropped)" if missing else ""))
-    return StatResult(t, s, {"top": top["unit"].tolist(), "from": eds[-2], "to": eds[-1], "method": method, "n": len(last),
+    return StatResult(t, s, {"top": top["unit"].tolist(), "from": eds[-2], "to": eds[-1], "method": method, "method_word": f"@method_{method}", "n": len(last),
                              "top_rate": float(top["rate"].iat[0]) if len(top) else float("nan"),
                              "n_missing": len({m['unit'] for m in missing})},
                       {"missing": pd.DataFrame(missing, columns=["unit", "from", "to", "present_in"])})
@@ -74,8 +76,8 @@ def top_advancers(rates: StatResult, names: pd.Series | None = None, n: int = 10
     nm = (lambda u: str(names.get(u, u))) if names is not None else str
     last = last.assign(name=last["unit"].map(nm))[["unit", "name", "from", "to", "rate", "method"]].reset_index(drop=True)
     f = rates.facts
-    top3 = "、".join(f"{r.name} {r.rate:+.2f}" for r in last.head(3).itertuples())
-    return StatResult(last, f"推进率 {f['from']}→{f['to']}: {top3}", {**f, "top3": top3, "n_shown": len(last)})
+    top3 = [f"{r.name} {r.rate:+.2f}" for r in last.head(3).itertuples()]
+    return StatResult(last, f"推进率 {f['from']}→{f['to']}: {', '.join(top3)}", {**f, "top3": top3, "n_shown": len(last)})
 
 
 @skippable
@@ -87,7 +89,8 @@ def zscore_table(wide: pd.DataFrame, names: pd.Series | None = None, ddof: int =
     t.insert(0, "name", [str(names.get(u, u)) for u in t.index] if names is not None else list(t.index))
     t = t.rename_axis("unit_id").reset_index().sort_values(t.columns[-1], ascending=False).reset_index(drop=True)
     return StatResult(t, f"Z-scores over {len(wide.columns)} periods", {"periods": len(wide.columns), "n": int(wide.notna().all(axis=1).sum()),
-                                                                          "ddof": ddof, "first": wide.columns[0], "last": wide.columns[-1]})
+                                                                          "ddof": ddof, "first": wide.columns[0], "last": wide.columns[-1],
+                                                                          "convention": "@population_sd" if ddof == 0 else "@sample_sd"})
 
 
 @skippable
@@ -100,11 +103,15 @@ def rank_mobility(wide: pd.DataFrame) -> StatResult:
     rows = []
     for a, b in zip(eds, eds[1:]):
         both = wide[[a, b]].dropna()
+        if len(both) < 3:
+            continue
         tau, p = stats.kendalltau(both[a], both[b])
         ch = (ranks.loc[both.index, a] - ranks.loc[both.index, b])
         rows.append({"from": a, "to": b, "n": len(both), "kendall_tau": float(tau), "p": float(p),
                      "mean_abs_rank_change": float(ch.abs().mean()), "max_rise": float(ch.max()), "max_fall": float(ch.min())})
     t = pd.DataFrame(rows)
+    if t.empty or t["to"].iloc[-1] != eds[-1]:
+        return Missing.undefined("no_shared_units", "fewer than three units are present in the last two periods")
     r = t.iloc[-1]
     s = f"rank stability {r['from']}→{r['to']}: Kendall τ = {r['kendall_tau']:.2f}, n = {int(r['n'])}, {fmt_p(r['p'])}; mean |rank change| {r['mean_abs_rank_change']:.1f}"
     return StatResult(t, s, {"kendall_tau_last": float(r["kendall_tau"]), "from": eds[-2], "to": eds[-1], "n": int(r["n"]),

@@ -8,7 +8,6 @@ ranking (rounding creates ties the data do not have).
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from dgkit.stats.result import StatResult, skippable
@@ -65,16 +64,4 @@ def printed_rank_differences(ranking: StatResult, printed: pd.Series | None = No
     return d[["unit_id", "name", "score", "rank", "rank_printed", "rank_difference"]].reset_index(drop=True)
 
 
-def top_and_bottom(scores: pd.Series, n: int = 20) -> tuple[pd.Series, pd.Series]:
-    """The ``n`` best and ``n`` worst units (for figures of long rankings)."""
-    s = scores.dropna().sort_values(ascending=False)
-    return s.head(n), s.tail(n) if len(s) > n else s.iloc[:0]
-
-
-def competition_ranks(scores: pd.Series) -> pd.Series:
-    """Competition ranks (1, 2, 2, 4), best = 1, on unrounded scores."""
-    return scores.rank(ascending=False, method="min").astype("Int64") if len(scores) else scores.astype("Int64")
-
-
-__all__ = ["TIE_RULES", "competition_ranks", "printed_rank_differences", "rank", "top_and_bottom"]
-_ = np
+__all__ = ["TIE_RULES", "printed_rank_differences", "rank"]

@@ -46,7 +46,8 @@ def regional_structure(scores: pd.Series, grouping: str = "常规地区", member
     for g, sub in m.groupby("group", sort=False):
         v = s.reindex(sub["unit_id"]).dropna()
         rows.append({"grouping": grouping, "group": g, "n": len(v), "total": float(v.sum()),
-                     "share_pct": 100 * float(v.sum()) / national_total, "mean": float(v.mean()),
+                     "share_pct": 100 * float(v.sum()) / national_total if national_total > 0 and (s >= 0).all() else float("nan"),
+                     "mean": float(v.mean()),
                      "sd": float(v.std(ddof=0)), "n_at_or_above_national_mean": int((v >= national_mean).sum())})
     t = pd.DataFrame(rows)
     if order:
@@ -135,18 +136,22 @@ def theil_by(scores: pd.Series, partitions: dict[str, pd.Series]) -> StatResult:
     from dgkit.stats.dispersion import theil_decomposition
 
     rows = []
+    from dgkit.stats.result import Missing
+
+    undefined = None
     for name, g in partitions.items():
-        g = g.reindex(scores.index).dropna()
+        g = g.reindex(scores.index).replace("", pd.NA).dropna()
         if g.nunique() < 2:
             continue
         th = theil_decomposition(scores.reindex(g.index), g)
+        if isinstance(th, Missing):
+            undefined = th
+            continue
         rows.append({"grouping": name, "n": int(th.facts["n"]), "groups": int(g.nunique()), "theil": th.facts["theil"],
                      "between": th.facts["between"], "within": th.facts["within"], "between_share": th.facts["between_share"]})
     t = pd.DataFrame(rows, columns=["grouping", "n", "groups", "theil", "between", "within", "between_share"])
     if t.empty:
-        from dgkit.stats.result import Missing
-
-        return Missing("no partition with two or more groups")
+        return undefined or Missing.undefined("too_few_groups", "no partition with two or more groups", n=0)
     top = t.sort_values("between_share", ascending=False).iloc[0]
     facts = {"grouping": top["grouping"], "between_share_pct": 100 * float(top["between_share"]), "theil": float(top["theil"]),
              "n": int(top["n"]), "groups": int(top["groups"])}
