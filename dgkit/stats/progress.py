@@ -39,10 +39,9 @@ def advancement_rate(wide: pd.DataFrame, method: str = "z_change", ddof: int = 0
     rows, missing = [], []
     for a, b in zip(eds, eds[1:]):
         both = wide[[a, b]].dropna()
-        for u in wide.index:
-            ina, inb = pd.notna(wide.at[u, a]), pd.notna(wide.at[u, b])
-            if ina != inb:
-                missing.append({"unit": u, "from": a, "to": b, "present_in": a if ina else b})
+        ina, inb = wide[a].notna(), wide[b].notna()
+        for u in wide.index[ina != inb]:  # present in one of the two periods only: listed, never dropped silently
+            missing.append({"unit": u, "from": a, "to": b, "present_in": a if ina[u] else b})
         if method == "z_change":
             z = zscores(both, ddof)
             rate = z[b] - z[a]
@@ -53,9 +52,8 @@ def advancement_rate(wide: pd.DataFrame, method: str = "z_change", ddof: int = 0
             rate = pb - pa
         else:
             rate = both[b] / both[a] - 1
-        for u, v in rate.items():
-            rows.append({"unit": u, "from": a, "to": b, "rate": float(v), "method": method})
-    t = pd.DataFrame(rows, columns=["unit", "from", "to", "rate", "method"])
+        rows.append(pd.DataFrame({"unit": rate.index, "from": a, "to": b, "rate": rate.astype(float).to_numpy(), "method": method}))
+    t = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["unit", "from", "to", "rate", "method"])
     if t.empty or not (t["to"] == eds[-1]).any():
         return Missing.undefined("no_shared_units", "no unit is present in two consecutive periods")
     last = t[t["to"] == eds[-1]].sort_values("rate", ascending=False)
