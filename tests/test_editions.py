@@ -183,29 +183,24 @@ def _table(path: Path) -> pd.DataFrame:
     return pd.read_csv(io.StringIO("\n".join(lines) + "\n"), dtype=str, keep_default_na=False)
 
 
-def _strings(v):
-    """Every string inside a fact's value (a number, a string, a list or a mapping)."""
-    if isinstance(v, str):
-        yield v
-    elif isinstance(v, dict):
+def _leaves(v):
+    """Every scalar inside a fact's value (a number, a string, a list or a mapping)."""
+    if isinstance(v, dict):
         for x in v.values():
-            yield from _strings(x)
+            yield from _leaves(x)
     elif isinstance(v, list | tuple):
         for x in v:
-            yield from _strings(x)
+            yield from _leaves(x)
+    else:
+        yield v
+
+
+def _strings(v):
+    yield from (x for x in _leaves(v) if isinstance(x, str))
 
 
 def _numbers(v):
-    if isinstance(v, bool):
-        return
-    if isinstance(v, int | float):
-        yield v
-    elif isinstance(v, dict):
-        for x in v.values():
-            yield from _numbers(x)
-    elif isinstance(v, list | tuple):
-        for x in v:
-            yield from _numbers(x)
+    yield from (x for x in _leaves(v) if isinstance(x, int | float) and not isinstance(x, bool))
 
 
 def _text_files(root: Path):
