@@ -16,15 +16,24 @@ _lock = threading.Lock()  # nbconvert's exporters share Jinja state: convert one
 def notebook_to_html(nb_path: str | Path, code: bool = False) -> str:
     """A self-contained HTML page of an executed notebook (nbconvert, ``lab`` template); with
     ``code=False`` the code cells and prompts are hidden, their outputs kept."""
-    from nbconvert import HTMLExporter
-
     with _lock:
+        body, _ = _exporter(code).from_filename(str(nb_path))
+    return body
+
+
+_exporters: dict[bool, object] = {}
+
+
+def _exporter(code: bool):  # noqa: ANN202 - one exporter per variant: its Jinja templates load once per run
+    if code not in _exporters:
+        from nbconvert import HTMLExporter
+
         ex = HTMLExporter(template_name="lab")
         ex.exclude_input = not code
         ex.exclude_input_prompt = not code
         ex.exclude_output_prompt = True
-        body, _ = ex.from_filename(str(nb_path))
-    return body
+        _exporters[code] = ex
+    return _exporters[code]
 
 
 def _title(nb: Path) -> str:
