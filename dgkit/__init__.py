@@ -7,8 +7,9 @@ statsmodels, matplotlib, seaborn, papermill) load on first attribute access, e.g
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
+
+from dgkit._lazy import lazy_submodules
 
 __version__ = "0.1.0"
 
@@ -54,12 +55,7 @@ def open_dataset(name_or_path: Any) -> Any:
     return _open(name_or_path)
 
 
-def __getattr__(name: str) -> Any:
-    if name in _SUBMODULES:
-        module = importlib.import_module(f"dgkit.{name}")
-        globals()[name] = module
-        return module
-    raise AttributeError(f"module 'dgkit' has no attribute {name!r}")
+__getattr__ = lazy_submodules("dgkit", _SUBMODULES, globals())
 
 
 def __dir__() -> list[str]:

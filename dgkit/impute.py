@@ -182,26 +182,27 @@ for _stat in ("mean", "median"):  # mean, median, group_mean, group_median
     register("impute")(type(f"Group{_stat.capitalize()}Imputation", (_GroupStat,), {"name": f"group_{_stat}", "stat": _stat}))
 
 
+class _PanelImputation(Imputer):
+    """A panel method of :func:`impute`, named by the step's ``name``."""
+
+    panel = True
+
+    def transform(self, X: pd.DataFrame, **_: Any) -> pd.DataFrame:
+        return impute(X, self.name)[0]
+
+
 @register("impute")
-class CarryForward(Imputer):
+class CarryForward(_PanelImputation):
     """Panel: the unit's last earlier value (then its next later one)."""
 
     name = "carry_forward"
-    panel = True
-
-    def transform(self, X: pd.DataFrame, **_: Any) -> pd.DataFrame:
-        return impute(X, "carry_forward")[0]
 
 
 @register("impute")
-class Interpolate(Imputer):
+class Interpolate(_PanelImputation):
     """Panel: linear in the period between the unit's neighbouring values, carried at the ends."""
 
     name = "interpolate"
-    panel = True
-
-    def transform(self, X: pd.DataFrame, **_: Any) -> pd.DataFrame:
-        return impute(X, "interpolate")[0]
 
 
 class Treatment(Step):

@@ -325,7 +325,13 @@ def _check_index(index: dict[str, Any], ds: Any, file: str, problems: list[Param
 
 
 def _check_options(opts: dict[str, Any], file: str, problems: list[ParamsError]) -> None:
-    from dgkit.pipeline.build import BASES, OPTION_KINDS, OPTIONS, _ensure_steps_registered, _is_level_map
+    from dgkit.pipeline.build import (
+        BASES,
+        OPTION_KINDS,
+        OPTIONS,
+        _ensure_steps_registered,
+        _is_level_map,
+    )
     from dgkit.pipeline.steps import StepError, make_step
 
     for k, v in opts.items():

@@ -53,3 +53,10 @@ def display_path(path: str | Path | None) -> str:
         return str(p)
     root = project_root()
     return str(p.relative_to(root)) if p.is_relative_to(root) else p.name
+
+
+def relative_path(path: str | Path, root: Path | None = None) -> str:
+    """A path relative to the project (``../`` steps outside it): what manifests record, never absolute."""
+    root = root or project_root()
+    p = Path(path)
+    return str(p.relative_to(root)) if p.is_relative_to(root) else os.path.relpath(p, root)

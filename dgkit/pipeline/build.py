@@ -45,8 +45,8 @@ import numpy as np
 import pandas as pd
 
 from dgkit.errors import FrameworkError
-from dgkit.paths import display_path
 from dgkit.framework import Framework, load_framework
+from dgkit.paths import display_path
 from dgkit.pipeline.steps import StepError, make_step
 
 OPTIONS = ("periods", "impute", "treat", "normalisation", "base", "base_period", "weights", "node_weights", "aggregation",

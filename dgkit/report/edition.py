@@ -55,6 +55,16 @@ def match_units(ds: Any, wanted: list[Any]) -> tuple[list[str], list[str]]:
     return ids, unknown
 
 
+def default_benchmarks(ds: Any) -> list[str]:
+    """The external indices of an edition that names none: every bundled dataset of the same level
+    (synthetic ones only for synthetic data)."""
+    from dgkit.datasets import catalogue
+
+    cat = catalogue()
+    return [n for n, lev, syn in zip(cat["name"], cat["level"], cat["synthetic"], strict=False)
+            if lev == ds.level and (ds.synthetic or not syn)]
+
+
 def _resolve_params_path(params: str | Path) -> Path:
     p = Path(params)
     if p.is_absolute() or p.exists():
@@ -175,9 +185,9 @@ class Edition:
     # ------------------------------------------------------------------ the analysed index
     @functools.cached_property
     def _build(self) -> Any:
-        from dgkit.pipeline.build import build
-
         import dataclasses
+
+        from dgkit.pipeline.build import build
 
         opts = dict((self.params.get("index") or {}).get("options") or {})
         ds = self.dataset
@@ -519,13 +529,12 @@ class Edition:
         """External indices on the units they share with the analysed index (≥ 3): the params'
         ``benchmark.datasets``, else every bundled dataset of the same level with a comparable
         measure. Each enters with its headline measure, or its ordinal reference as ranks."""
-        from dgkit.datasets import catalogue, open_dataset
+        from dgkit.datasets import open_dataset
 
         bench = self.params.get("benchmark") or {}
         names = bench.get("datasets")
         if names is None:
-            cat = catalogue()
-            names = [n for n, lev in zip(cat["name"], cat["level"], strict=False) if lev == self.level]
+            names = default_benchmarks(self.dataset)
         own = self.dataset.spec_path
         s = self.scores()
         if isinstance(s, Missing):
@@ -533,7 +542,7 @@ class Edition:
         out: dict[str, pd.Series] = {}
         for n in names:
             ds = open_dataset(str(n))
-            if ds.spec_path == own or ds.synthetic != self.synthetic and ds.synthetic:
+            if ds.spec_path == own or (ds.synthetic and not self.synthetic):  # real data are never compared with synthetic
                 continue
             per = self.period_of(ds)  # never a period after the focus year
             c = ds.comparable(per) if per is not None else None

@@ -6,11 +6,11 @@ exact bytes it came from. ``synthetic`` is read from each dataset, never from a 
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from dgkit import paths
 from dgkit.params import Params
+from dgkit.paths import relative_path
 
 # params keys whose values name datasets (a bundled name or alias, or a dataset YAML path)
 DATASET_KEYS = ("dataset", "cities.dataset", "benchmark.kappa.dataset")
@@ -27,12 +27,11 @@ def dataset_names(params: Params) -> list[str]:
     for k in DATASET_LIST_KEYS:
         out += [str(v) for v in params.get(k) or []]
     if params.get("benchmark.datasets") is None:  # the default benchmarks: every bundled dataset of the same level
-        from dgkit.datasets import catalogue, open_dataset
+        from dgkit.datasets import open_dataset
+        from dgkit.report.edition import default_benchmarks
 
-        main = open_dataset(str(params.get("dataset"))) if params.get("dataset") else None
-        cat = catalogue()
-        out += [n for n, lev, syn in zip(cat["name"], cat["level"], cat["synthetic"], strict=False)
-                if main is not None and lev == main.level and (main.synthetic or not syn)]  # as Edition.benchmarks chooses
+        if params.get("dataset"):
+            out += default_benchmarks(open_dataset(str(params.get("dataset"))))
     for t in params.get("tiers") or []:
         name, _, _ = str(t.get("published") or "").rpartition(".")
         if name:
@@ -44,11 +43,7 @@ def dataset_names(params: Params) -> list[str]:
     return seen
 
 
-def _rel(p: str | Path, root: Path) -> str:
-    import os
 
-    p = Path(p)
-    return str(p.relative_to(root)) if p.is_relative_to(root) else os.path.relpath(p, root)  # never an absolute path
 
 
 def edition_inputs(params: Params) -> dict[str, Any]:
@@ -62,8 +57,8 @@ def edition_inputs(params: Params) -> dict[str, Any]:
     for name in dataset_names(params):
         ds = open_dataset(name)
         datasets[ds.name] = {
-            "named_in_params_as": _rel(name, root) if name.lower().endswith((".yaml", ".yml")) else name, "title": ds.title, "citation": ds.citation, "synthetic": ds.synthetic,
-            "level": ds.level, "files": [{**f, "path": _rel(f["path"], root)} for f in ds.file_hashes()],
+            "named_in_params_as": relative_path(name, root) if name.lower().endswith((".yaml", ".yml")) else name, "title": ds.title, "citation": ds.citation, "synthetic": ds.synthetic,
+            "level": ds.level, "files": [{**f, "path": relative_path(f["path"], root)} for f in ds.file_hashes()],
         }
     out: dict[str, Any] = {"datasets": datasets, "synthetic": any(d["synthetic"] for d in datasets.values())}
     fw = params.get("index.framework")
@@ -72,5 +67,5 @@ def edition_inputs(params: Params) -> dict[str, Any]:
         if not fp.is_absolute():
             fp = root / fp
         if fp.exists():
-            out["framework"] = {"name": _rel(fw, root) if str(fw).lower().endswith((".yaml", ".yml")) else str(fw), "path": _rel(fp, root), "sha256": sha256(fp)}
+            out["framework"] = {"name": relative_path(fw, root) if str(fw).lower().endswith((".yaml", ".yml")) else str(fw), "path": relative_path(fp, root), "sha256": sha256(fp)}
     return out

@@ -20,11 +20,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from dgkit.plotting.style import SYNTH_TAG
 from dgkit.report.files import atomic_write_bytes, atomic_write_text
 from dgkit.report.labels import Labels
 from dgkit.stats.result import Missing
 
-SYNTH_TAG = {"zh": "【合成数据 SYNTHETIC】", "en": "[SYNTHETIC] "}
 DISPLAY_ROWS = 40  # rows of a long table shown in the notebook (first and last 20)
 
 

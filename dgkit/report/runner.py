@@ -29,6 +29,7 @@ from typing import Any
 from dgkit import __version__, paths
 from dgkit.errors import OutputExistsError, ParamsError
 from dgkit.params import CHAPTERS, load_params
+from dgkit.paths import relative_path
 from dgkit.paths import sha256_file as _sha256
 from dgkit.report.files import atomic_write_text
 
@@ -427,7 +428,7 @@ def _finalise(run: _Run, selected: list[str], nb_dir: Path, root: Path, jobs: in
     atomic_write_text(stage / "facts.md", _facts_md(facts, params.folder))
     _workbook(stage / "tables")
     inputs = {str(p.relative_to(root)): _sha256(p) for p in sorted((root / "data").rglob("*")) if p.is_file()}
-    inputs[_rel(params.path, root)] = _sha256(params.path)
+    inputs[relative_path(params.path, root)] = _sha256(params.path)
     for c in selected:
         inputs[f"notebooks/{c}.ipynb"] = _sha256(nb_dir / f"{c}.ipynb")
     from dgkit.report.provenance import edition_inputs
@@ -442,7 +443,7 @@ def _finalise(run: _Run, selected: list[str], nb_dir: Path, root: Path, jobs: in
     manifest = {
         "datasets": read["datasets"], "framework": read.get("framework"),
         "dgkit_version": __version__, "edition": params.edition, "folder": params.folder, "year": params.get("year"), "year_override": params.year_override,
-        "params_file": _rel(params.path, root), "params": params.as_written,
+        "params_file": relative_path(params.path, root), "params": params.as_written,
         "chapters": {c: {**{k: (round(v, 3) if isinstance(v, float) else v) for k, v in results.get(c, {}).items()},
                          "outcome": status[c][0], "skipped_sections": status[c][1]} for c in selected},
         "quick": bool(quick or params.quick), "jobs": jobs, "inputs_sha256": inputs, "packages": _versions(),
@@ -478,7 +479,3 @@ def _finalise(run: _Run, selected: list[str], nb_dir: Path, root: Path, jobs: in
     if stale.exists():
         shutil.rmtree(stale, ignore_errors=True)
     return ReportResult(True, final, params.folder, timings, [], time.perf_counter() - t_start)
-
-
-def _rel(p: Path, root: Path) -> str:
-    return str(p.relative_to(root)) if p.is_relative_to(root) else os.path.relpath(p, root)  # never an absolute path

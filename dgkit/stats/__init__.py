@@ -12,18 +12,9 @@ it and returns it unchanged, so a chapter states what it skipped instead of cras
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
-from dgkit.stats.result import Missing, StatResult, fmt_p, named, skippable
+from dgkit._lazy import lazy_submodules
+from dgkit.stats.result import Missing, StatResult, fmt_p, skippable
 
 _SUBMODULES = {"coherence", "concordance", "correlation", "dispersion", "pillars", "progress", "ranking", "regions"}
-__all__ = ["Missing", "StatResult", "fmt_p", "named", "skippable", *sorted(_SUBMODULES)]
-
-
-def __getattr__(name: str) -> Any:
-    if name in _SUBMODULES:
-        module = importlib.import_module(f"dgkit.stats.{name}")
-        globals()[name] = module
-        return module
-    raise AttributeError(f"module 'dgkit.stats' has no attribute {name!r}")
+__all__ = ["Missing", "StatResult", "fmt_p", "skippable", *sorted(_SUBMODULES)]
+__getattr__ = lazy_submodules("dgkit.stats", _SUBMODULES, globals())

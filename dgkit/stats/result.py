@@ -108,16 +108,3 @@ def skippable(func):  # noqa: ANN001, ANN201
 
     return wrapper
 
-
-def named(table: Any, names: Any) -> Any:
-    """A copy of ``table`` with a ``name`` column (from ``names``: unit_id → display name) placed
-    first; units are read from a ``unit_id`` or ``unit`` column, else from the index."""
-    if isinstance(table, Missing):
-        return table
-    if isinstance(names, Missing) or names is None:
-        return table
-    t = table.copy()
-    key = next((c for c in ("unit_id", "unit") if c in t.columns), None)
-    ids = t[key] if key else pd.Series(t.index, index=t.index)
-    t.insert(0, "name", [str(names.get(u, u)) for u in ids])
-    return t
