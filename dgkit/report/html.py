@@ -66,7 +66,10 @@ def index_page(params: Any, chapters: list[str], status: dict[str, tuple[str, li
         from dgkit import paths
 
         name = html.escape(_title((notebooks or paths.notebooks_dir()) / f"{c}.ipynb"))
-        reasons = "".join(f"<li><small>{html.escape(s['section'])}: {html.escape(s['reason'])}</small></li>" for s in skips)
+        by_reason: dict[str, list[str]] = {}
+        for sk in skips:  # sections skipped for one reason are listed together
+            by_reason.setdefault(sk["reason"], []).append(sk["section"])
+        reasons = "".join(f"<li><small>{html.escape(', '.join(secs))}: {html.escape(r)}</small></li>" for r, secs in by_reason.items())
         rows.append(f"<tr><td><a href='html/{c}.html'>{name}</a><br><small><a href='html/code/{c}.html'>{t('report.with_code')}</a> · "
                     f"<a href='notebooks/{c}.ipynb'>.ipynb</a></small></td><td class='{outcome}'>{html.escape(label)}</td>"
                     f"<td><ul>{reasons}</ul></td></tr>")
