@@ -101,6 +101,8 @@ def test_units_missing_in_an_edition_are_reported(egdi_wide):
     r = progress.advancement_rate(w)
     miss = r.extra["missing"]
     assert set(miss["unit"]) == {"China"} and len(miss) == 2
+    assert miss[["from", "to", "present_in"]].values.tolist() == [[2020, 2022, 2020], [2022, 2024, 2024]]
+    assert r.facts["n_missing"] == 1
     assert "missing in one edition" in r.sentence
 
 

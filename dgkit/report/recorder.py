@@ -23,6 +23,7 @@ import pandas as pd
 from dgkit.plotting.style import SYNTH_TAG
 from dgkit.report.files import atomic_write_bytes, atomic_write_text
 from dgkit.report.labels import Labels
+from dgkit.report.latex import booktabs_table
 from dgkit.stats.result import Missing
 
 DISPLAY_ROWS = 40  # rows of a long table shown in the notebook (first and last 20)
@@ -110,13 +111,13 @@ class Recorder:
         src = source if source is not None else self.source
         if self.synthetic:
             fig.text(0.01, 0.995, SYNTH_TAG[self.lang].strip(), color="#b2182b", fontsize=9, ha="left", va="top", weight="bold")
+        fig.draw_without_rendering()  # lays the figure out once without rasterising it (each save below rasterises)
+        renderer = fig.canvas.get_renderer()
         if src:  # below everything the figure draws (the tight box grows to hold it)
-            fig.canvas.draw()
-            bottom = fig.get_tightbbox(fig.canvas.get_renderer()).y0 / fig.get_figheight()
+            bottom = fig.get_tightbbox(renderer).y0 / fig.get_figheight()
             fig.text(0.01, bottom - 0.01, self.t("report.source_line", source=_short(src)), color="#555555", fontsize=6.5, ha="left", va="top")
         meta = {"png": {"Software": None}, "pdf": {"Creator": None, "Producer": None, "CreationDate": None}, "svg": {"Date": None, "Creator": None}}
-        fig.canvas.draw()
-        bbox = fig.get_tightbbox(fig.canvas.get_renderer()).padded(0.1)
+        bbox = fig.get_tightbbox(renderer).padded(0.1)
         for f in self.formats:
             path = self.out / "figures" / f"{self.prefix}__{name}.{f}"
             fig.savefig(path, dpi=300, metadata=meta.get(f), bbox_inches=bbox)
@@ -154,11 +155,7 @@ class Recorder:
             csv += f"# source: {src}\n"
         atomic_write_text(base.with_suffix(".csv"), csv)
         full = cap + (f" {self.t('report.source_line', source=src)}" if src else "")
-        sty = out.style.format(precision=decimals, na_rep="—")
-        if not index:
-            sty = sty.hide(axis="index")
-        tex = "% requires \\usepackage{booktabs} (and xeCJK for Chinese)\n" + sty.to_latex(
-            hrules=True, caption=_latex_escape(full), label=f"tab:{self.prefix}:{name}")
+        tex = booktabs_table(out, full, f"tab:{self.prefix}:{name}", decimals=decimals, index=index)
         atomic_write_text(base.with_suffix(".tex"), tex)
         view = df
         if len(df) > DISPLAY_ROWS:  # the notebook shows the first and last rows; the files hold every row
@@ -239,7 +236,8 @@ class Recorder:
             return df
         out = df.copy()
         pos = list(out.columns).index(key) + 1 if key is not None else 0
-        out.insert(pos, "name", [str(self.names.get(u, u)) for u in ids])
+        mapped = pd.Series(ids.to_numpy(), dtype=object).map(self.names)  # a unit without a name keeps its id
+        out.insert(pos, "name", mapped.where(mapped.notna(), pd.Series(ids.to_numpy(), dtype=object)).astype(str).to_numpy())
         return out
 
     def findings(self) -> None:
@@ -266,9 +264,3 @@ class _Undefined(str):
 
 def _short(src: str, n: int = 160) -> str:
     return src if len(src) <= n else src[: n - 1] + "…"
-
-
-def _latex_escape(s: str) -> str:
-    for a, b in (("\\", "\\textbackslash{}"), ("&", "\\&"), ("%", "\\%"), ("_", "\\_"), ("#", "\\#"), ("$", "\\$")):
-        s = s.replace(a, b)
-    return s

@@ -19,6 +19,7 @@ import os
 import platform
 import shutil
 import subprocess
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -94,8 +95,30 @@ def _versions() -> dict[str, str]:
     return out
 
 
-# chapters that import the same heavy library run in the same kernel (it is imported once)
-AFFINITY = (("06_economy", "08_dispersion", "07_progress"), ("11_benchmark", "09_cities"))
+# chapters that import the same heavy library run in the same kernel (it is imported once):
+# scipy.stats (1.3 s) and statsmodels by economy and benchmark, then the light chapters that reuse them
+AFFINITY = (("06_economy", "11_benchmark", "08_dispersion", "07_progress", "09_cities"),)
+
+
+def import_notebook_tools() -> None:
+    """Import jsonschema (under nbformat, papermill and nbconvert) without its optional IRI checker.
+
+    rfc3987-syntax 1.1.0, which jupyterlab pulls in through ``jsonschema[format-nongpl]``, compiles
+    39 Lark grammars when it is imported: 2 s of CPU in every report, more than a chapter costs
+    (python-jsonschema/jsonschema#1392 and #1521). The notebook schema has no IRI field, so the
+    checker is never used here. The block is lifted as soon as jsonschema is in, so an explicit
+    ``import rfc3987_syntax`` later in the process still works.
+    """
+    if "jsonschema" in sys.modules:
+        return
+    block = "rfc3987_syntax" not in sys.modules
+    if block:
+        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment] - makes the import fail fast
+    try:
+        import jsonschema  # noqa: F401
+    finally:
+        if block:
+            del sys.modules["rfc3987_syntax"]
 
 
 def plan_workers(chapters: list[str], n: int) -> list[list[str]]:
@@ -134,6 +157,7 @@ class WarmKernel:
         self.cwd = cwd
         self.log = log  # the kernel's own stderr (start-up chatter, crashes) goes here, not to the terminal
         self.km: Any = None
+        self.kc: Any = None
 
     def _ensure(self) -> None:
         from jupyter_core.utils import run_sync
@@ -144,6 +168,7 @@ class WarmKernel:
 
         self.shutdown()
         self.km = AsyncKernelManager(kernel_name=KERNEL)
+        self.kc = None
         kw: dict[str, Any] = {}
         if self.log is not None:
             self._log_fh = open(self.log, "ab")  # noqa: SIM115 - closed in shutdown
@@ -151,14 +176,18 @@ class WarmKernel:
         run_sync(self.km.start_kernel)(cwd=str(self.cwd), **kw)
 
     def shutdown(self) -> None:
+        import contextlib
+
+        from jupyter_core.utils import run_sync
+
+        if self.kc is not None:
+            with contextlib.suppress(Exception):
+                self.kc.stop_channels()
         if self.km is not None:
-            import contextlib
-
-            from jupyter_core.utils import run_sync
-
             with contextlib.suppress(Exception):  # best effort on a kernel that may be gone
                 run_sync(self.km.shutdown_kernel)(now=True)
         self.km = None
+        self.kc = None
         fh = getattr(self, "_log_fh", None)
         if fh is not None:
             fh.close()
@@ -183,9 +212,11 @@ class WarmKernel:
             nb.cells.insert(0, reset)
             client = NotebookClient(nb, km=self.km, kernel_name=KERNEL, timeout=1800, allow_errors=False,
                                     resources={"metadata": {"path": str(self.cwd)}})
+            client.kc = self.kc  # one client (its channels and their ready handshake) for every chapter
             try:
                 client.execute()
             finally:
+                self.kc = client.kc
                 nb.cells = [c for c in nb.cells if "dgkit-reset" not in c.metadata.get("tags", [])]
             status: dict[str, Any] = {"status": "ok"}
         except CellExecutionError as exc:
@@ -329,6 +360,7 @@ def run_report(params_path: str | Path = "params/2020.yaml", chapters: list[str]
     (folder ``<edition>-<year>``); ``years`` runs one report per year, each in its own folder,
     sharing the kernels (and the datasets they have loaded). With ``years`` a list is returned."""
     t_start = time.perf_counter()
+    import_notebook_tools()
     root = paths.project_root()
     wanted = list(years) if years else [year]
     plist = [load_params(params_path, year=y) for y in wanted]  # every year validated before any notebook starts

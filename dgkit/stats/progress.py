@@ -17,6 +17,7 @@ editions.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from dgkit.stats.result import Missing, StatResult, fmt_p, skippable
@@ -40,8 +41,9 @@ def advancement_rate(wide: pd.DataFrame, method: str = "z_change", ddof: int = 0
     for a, b in zip(eds, eds[1:]):
         both = wide[[a, b]].dropna()
         ina, inb = wide[a].notna(), wide[b].notna()
-        for u in wide.index[ina != inb]:  # present in one of the two periods only: listed, never dropped silently
-            missing.append({"unit": u, "from": a, "to": b, "present_in": a if ina[u] else b})
+        one = ina != inb  # present in one of the two periods only: listed, never dropped silently
+        if one.any():
+            missing.append(pd.DataFrame({"unit": wide.index[one], "from": a, "to": b, "present_in": np.where(ina[one].to_numpy(), a, b)}))
         if method == "z_change":
             z = zscores(both, ddof)
             rate = z[b] - z[a]
@@ -56,14 +58,16 @@ def advancement_rate(wide: pd.DataFrame, method: str = "z_change", ddof: int = 0
     t = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["unit", "from", "to", "rate", "method"])
     if t.empty or not (t["to"] == eds[-1]).any():
         return Missing.undefined("no_shared_units", "no unit is present in two consecutive periods")
+    missing = (pd.concat(missing, ignore_index=True) if missing else pd.DataFrame(columns=["unit", "from", "to", "present_in"]))
+    n_missing = int(missing["unit"].nunique())
     last = t[t["to"] == eds[-1]].sort_values("rate", ascending=False)
     top = last.head(3)
     s = (f"推进率 ({method}, {eds[-2]}→{eds[-1]}): highest " + ", ".join(f"{r.unit} {r.rate:.2f}" for r in top.itertuples())
-         + (f"; {len({m['unit'] for m in missing})} unit(s) missing in one edition (listed, not dropped)" if missing else ""))
+         + (f"; {n_missing} unit(s) missing in one edition (listed, not dropped)" if n_missing else ""))
     return StatResult(t, s, {"top": top["unit"].tolist(), "from": eds[-2], "to": eds[-1], "method": method, "method_word": f"@method_{method}", "n": len(last),
                              "top_rate": float(top["rate"].iat[0]) if len(top) else float("nan"),
-                             "n_missing": len({m['unit'] for m in missing})},
-                      {"missing": pd.DataFrame(missing, columns=["unit", "from", "to", "present_in"])})
+                             "n_missing": n_missing},
+                      {"missing": missing})
 
 
 @skippable
