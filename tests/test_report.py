@@ -356,3 +356,19 @@ def test_executed_notebook_rerun_in_lab_writes_to_the_lab_folder(report_2020, tm
                         progress_bar=False, cwd=str(ROOT / "notebooks"))
     assert (lab / "facts" / "02_ranking.json").stat().st_mtime > before
     assert (report_2020 / "facts" / "02_ranking.json").exists()  # the finished report is untouched
+
+
+def test_notebook_tools_import_without_the_iri_grammars_and_leave_them_importable():
+    """jsonschema comes in without rfc3987-syntax (2 s of grammar compiling); a later import still works."""
+    import importlib.util
+
+    if importlib.util.find_spec("rfc3987_syntax") is None:
+        pytest.skip("rfc3987-syntax is not installed (jupyterlab pulls it in through jsonschema[format-nongpl])")
+    code = ("import sys\nfrom dgkit.report.runner import import_notebook_tools\nimport_notebook_tools()\n"
+            "assert 'jsonschema' in sys.modules and 'rfc3987_syntax' not in sys.modules\n"
+            "from jsonschema import FormatChecker\nassert 'iri' not in FormatChecker.checkers and 'date' in FormatChecker.checkers\n"
+            "import nbformat, papermill\nassert 'rfc3987_syntax' not in sys.modules\n"
+            "import rfc3987_syntax\nprint(rfc3987_syntax.is_valid_syntax('iri', 'http://例え.jp/'))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "True"
