@@ -38,7 +38,7 @@ KERNEL = "python3"
 # relative cost of each chapter (seconds measured on the default edition), for longest-first scheduling
 EXPECTED_COST = {"03_tiers": 4.1, "06_economy": 3.5, "11_benchmark": 3.0, "01_index_construction": 2.8, "02_ranking": 2.0,
                  "10_robustness": 2.0, "05_regions": 0.9, "08_dispersion": 0.9, "04_pillars": 0.8, "07_progress": 0.6, "09_cities": 0.5}
-PACKAGES = ("numpy", "pandas", "scipy", "statsmodels", "matplotlib", "seaborn", "papermill", "nbconvert", "pandera", "mapclassify", "salib", "inequality", "mplfonts", "openpyxl")
+PACKAGES = ("numpy", "pandas", "scipy", "statsmodels", "matplotlib", "seaborn", "papermill", "nbconvert", "pandera", "mapclassify", "salib", "inequality", "libpysal", "esda", "mplfonts", "openpyxl")
 
 
 @dataclass

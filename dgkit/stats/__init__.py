@@ -15,6 +15,7 @@ from __future__ import annotations
 from dgkit._lazy import lazy_submodules
 from dgkit.stats.result import Missing, StatResult, fmt_p, skippable
 
-_SUBMODULES = {"coherence", "concordance", "correlation", "dispersion", "pillars", "progress", "ranking", "regions"}
+_SUBMODULES = {"coherence", "concordance", "convergence", "correlation", "dagum", "density", "dispersion", "markov", "mcda", "pillars",
+               "progress", "ranking", "regions", "spatial"}
 __all__ = ["Missing", "StatResult", "fmt_p", "skippable", *sorted(_SUBMODULES)]
 __getattr__ = lazy_submodules("dgkit.stats", _SUBMODULES, globals())

@@ -1,0 +1,63 @@
+"""Kernel density of an index per period (the 分布动态 figure of 区域差异 papers).
+
+f̂_t(x) = 1/(n_t h_t) Σ_i K((x − y_it)/h_t), K the Gaussian kernel, estimated by
+``scipy.stats.gaussian_kde`` on each period's units. Bandwidth h_t = factor × SD_t (sample SD) with
+the factor from **Scott's rule** n^(−1/5) (default) or **Silverman's rule** (n (d+2)/4)^(−1/(d+4)), or
+a number given as the factor. All periods share one grid spanning the pooled range ± 3 h.
+
+Reported per period: n, bandwidth, the location of the main peak, the number of peaks (local maxima
+of f̂ at least 10 % of the highest; 多极分化 when there are two or more), and the SD.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from dgkit.stats.result import Missing, StatResult, skippable
+
+PEAK_FLOOR = 0.10  # a local maximum below 10 % of the highest is not counted as a peak
+
+
+def _peaks(f: np.ndarray) -> np.ndarray:
+    i = np.flatnonzero((f[1:-1] > f[:-2]) & (f[1:-1] >= f[2:])) + 1
+    return i[f[i] >= PEAK_FLOOR * f.max()]
+
+
+@skippable
+def kernel_density(panel: pd.DataFrame | pd.Series, bandwidth: str | float = "scott", points: int = 200) -> StatResult | Missing:
+    """Gaussian kernel density of each period (column) of ``panel``; see the module docstring."""
+    from scipy.stats import gaussian_kde
+
+    if isinstance(panel, pd.Series):
+        panel = panel.to_frame("value")
+    if isinstance(bandwidth, str) and bandwidth not in ("scott", "silverman"):
+        raise ValueError(f"bandwidth must be 'scott', 'silverman' or a number, got {bandwidth!r}")
+    cols = [c for c in panel.columns if panel[c].notna().sum() >= 3 and panel[c].dropna().nunique() > 1]
+    if not cols:
+        return Missing.undefined("too_few_units", "a kernel density needs three or more distinct values in a period", n=int(panel.notna().sum().max()))
+    kdes = {c: gaussian_kde(panel[c].dropna().to_numpy(dtype=float), bw_method=bandwidth) for c in cols}
+    h = {c: float(np.sqrt(k.covariance[0, 0])) for c, k in kdes.items()}
+    lo = min(float(panel[c].min()) - 3 * h[c] for c in cols)
+    hi = max(float(panel[c].max()) + 3 * h[c] for c in cols)
+    grid = np.linspace(lo, hi, points)
+    curves, summary = [], []
+    for c in cols:
+        f = kdes[c](grid)
+        pk = _peaks(f)
+        curves.append(pd.DataFrame({"period": c, "x": grid, "density": f}))
+        summary.append({"period": c, "n": int(panel[c].notna().sum()), "bandwidth": h[c], "bandwidth_factor": float(kdes[c].factor),
+                        "main_peak": float(grid[int(np.argmax(f))]), "peaks": len(pk), "sd": float(panel[c].std(ddof=1))})
+    by = pd.DataFrame(summary)
+    first, last = by.iloc[0], by.iloc[-1]
+    rule = f"@bw_{bandwidth}" if isinstance(bandwidth, str) else f"factor {bandwidth}"
+    facts = {"periods": len(by), "first": str(first["period"]), "last": str(last["period"]), "n": int(by["n"].min()),
+             "n_max": int(by["n"].max()), "bandwidth_rule": rule, "peak_first": float(first["main_peak"]),
+             "peak_last": float(last["main_peak"]), "peaks_first": int(first["peaks"]), "peaks_last": int(last["peaks"]),
+             "sd_first": float(first["sd"]), "sd_last": float(last["sd"]),
+             "shape": "@kde_multi" if last["peaks"] >= 2 else "@kde_single",
+             "spread": "@kde_wider" if last["sd"] > first["sd"] else "@kde_narrower"}
+    s = (f"Gaussian kernel density ({bandwidth if isinstance(bandwidth, str) else f'factor {bandwidth}'} bandwidth) of {len(by)} period(s): "
+         f"main peak {facts['peak_first']:.3g} → {facts['peak_last']:.3g}, peaks {facts['peaks_first']} → {facts['peaks_last']}, "
+         f"SD {facts['sd_first']:.3g} → {facts['sd_last']:.3g}")
+    return StatResult(by, s, facts, {"curves": pd.concat(curves, ignore_index=True), "grid": grid})

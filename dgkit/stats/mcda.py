@@ -1,0 +1,173 @@
+"""Multi-criteria methods of 数字政府/数字经济 evaluation papers: TOPSIS, entropy-TOPSIS, coupling
+coordination degree and the obstacle degree model.
+
+* **TOPSIS** (Hwang & Yoon 1981; :func:`topsis`): normalise (``vector``: x/√Σx², or ``minmax``),
+  weight v_ij = w_j r_ij, ideal v⁺_j = max_i v_ij and anti-ideal v⁻_j = min_i v_ij (after turning
+  cost indicators around), D±_i = √Σ_j (v_ij − v±_j)², closeness C_i = D⁻_i / (D⁺_i + D⁻_i) ∈ [0, 1].
+  The same aggregation step (``aggregate: topsis``) is available in index builds.
+* **Entropy-TOPSIS** (:func:`entropy_topsis`): min-max normalisation (极差标准化), entropy weights
+  (:func:`dgkit.weights.entropy`), then TOPSIS on the normalised matrix — the usual 熵权 TOPSIS.
+* **Coupling coordination degree** of n subsystems U_1 … U_n ∈ [0, 1] (:func:`coupling_coordination`):
+  C = [Π U_i / ((Σ U_i / n)^n)]^(1/n) ∈ [0, 1] (the corrected form; 王淑佳 等 2021, 《经济地理》
+  41(9)), T = Σ α_i U_i (equal α by default), D = √(C T). D is graded in ten bands of 0.1, from
+  极度失调 (0–0.1) to 优质协调 (0.9–1).
+* **Obstacle degree** (:func:`obstacle_degree`): factor contribution F_j = w_j, deviation
+  I_ij = 1 − x'_ij (x' the min-max normalised indicator in [0, 1]), O_ij = F_j I_ij / Σ_j F_j I_ij;
+  the indicators with the largest O_ij hold unit i back most.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from dgkit.stats.result import Missing, StatResult, skippable
+
+D_BANDS = [(0.0, "extreme_imbalance"), (0.1, "serious_imbalance"), (0.2, "moderate_imbalance"), (0.3, "mild_imbalance"),
+           (0.4, "near_imbalance"), (0.5, "barely_coordinated"), (0.6, "primary_coordination"), (0.7, "intermediate_coordination"),
+           (0.8, "good_coordination"), (0.9, "high_quality_coordination")]
+
+
+def _directions(X: pd.DataFrame, directions: Any) -> pd.Series:
+    d = pd.Series(1, index=X.columns) if directions is None else pd.Series(directions).reindex(X.columns).fillna(1)
+    bad = d[~d.isin([1, -1])]
+    if len(bad):
+        raise ValueError(f"direction of {bad.index[0]} must be 1 (benefit) or -1 (cost), got {bad.iloc[0]}")
+    return d.astype(int)
+
+
+def _minmax01(X: pd.DataFrame, d: pd.Series) -> pd.DataFrame:
+    Xs = X * d
+    rng = Xs.max() - Xs.min()
+    const = rng[~(rng > 0)]
+    if len(const):
+        raise ValueError(f"indicator {const.index[0]} is constant: min-max normalisation is undefined")
+    return (Xs - Xs.min()) / rng
+
+
+def _closeness(R: pd.DataFrame, w: pd.Series) -> pd.DataFrame:
+    from dgkit.aggregate import aggregate
+
+    V = R * w
+    best, worst = V.max(), V.min()
+    dplus = np.sqrt(((V - best) ** 2).sum(axis=1))
+    dminus = np.sqrt(((V - worst) ** 2).sum(axis=1))
+    c = aggregate(R, w, "topsis")  # the pipeline's step: the same closeness (tested equal)
+    return pd.DataFrame({"d_plus": dplus, "d_minus": dminus, "closeness": c})
+
+
+@skippable
+def topsis(X: pd.DataFrame, weights: pd.Series | None = None, directions: Any = None, normalisation: str = "vector") -> StatResult | Missing:
+    """TOPSIS closeness of the units (rows) of ``X`` (indicators in columns, no missing cells)."""
+    if normalisation not in ("vector", "minmax"):
+        raise ValueError(f"normalisation must be 'vector' or 'minmax', got {normalisation!r}")
+    X = X.dropna()
+    if len(X) < 2:
+        return Missing.undefined("too_few_units", f"TOPSIS needs two or more units with every indicator, got {len(X)}", n=len(X))
+    d = _directions(X, directions)
+    R = (X * d) / np.sqrt(((X * d) ** 2).sum()) if normalisation == "vector" else _minmax01(X, d)
+    w = pd.Series(1 / X.shape[1], index=X.columns) if weights is None else pd.Series(weights).reindex(X.columns) / pd.Series(weights).reindex(X.columns).sum()
+    t = _closeness(R, w)
+    t["rank"] = t["closeness"].rank(ascending=False, method="min").astype(int)
+    t = t.rename_axis("unit_id").reset_index().sort_values("rank", kind="stable").reset_index(drop=True)
+    facts = {"n": len(X), "indicators": X.shape[1], "normalisation": f"@norm_{normalisation}", "top": t["unit_id"].iloc[0],
+             "top_c": float(t["closeness"].iloc[0]), "mean_c": float(t["closeness"].mean())}
+    s = f"TOPSIS ({normalisation} normalisation, {X.shape[1]} indicators, n = {len(X)}): highest closeness {facts['top']} {facts['top_c']:.3f}"
+    return StatResult(t, s, facts, {"weights": w, "normalised": R})
+
+
+@skippable
+def entropy_topsis(X: pd.DataFrame, directions: Any = None) -> StatResult | Missing:
+    """Entropy-weighted TOPSIS: min-max normalisation, entropy weights, TOPSIS (module docstring)."""
+    from dgkit.weights import entropy
+
+    X = X.dropna()
+    if len(X) < 2:
+        return Missing.undefined("too_few_units", f"entropy-TOPSIS needs two or more units with every indicator, got {len(X)}", n=len(X))
+    d = _directions(X, directions)
+    R = _minmax01(X, d)
+    w = entropy(R)
+    t = _closeness(R, w)
+    t["rank"] = t["closeness"].rank(ascending=False, method="min").astype(int)
+    t = t.rename_axis("unit_id").reset_index().sort_values("rank", kind="stable").reset_index(drop=True)
+    facts = {"n": len(X), "indicators": X.shape[1], "normalisation": "@norm_minmax", "top": t["unit_id"].iloc[0],
+             "top_c": float(t["closeness"].iloc[0]), "mean_c": float(t["closeness"].mean()), "top_weight": str(w.idxmax()),
+             "top_weight_value": float(w.max())}
+    s = (f"entropy-TOPSIS ({X.shape[1]} indicators, n = {len(X)}): highest closeness {facts['top']} {facts['top_c']:.3f}; "
+         f"largest entropy weight {facts['top_weight']} {facts['top_weight_value']:.3f}")
+    return StatResult(t, s, facts, {"weights": w, "normalised": R})
+
+
+def coordination_band(D: float) -> str:
+    """The band of a coordination degree D ∈ [0, 1] (labels ``words.ccd_<band>`` in the catalogue)."""
+    band = D_BANDS[0][1]
+    for lo, name in D_BANDS:
+        if D >= lo:
+            band = name
+    return band
+
+
+@skippable
+def coupling_coordination(subsystems: pd.DataFrame, weights: pd.Series | None = None) -> StatResult | Missing:
+    """Coupling C, development T and coordination D of n ≥ 2 subsystems (columns, values in [0, 1])."""
+    U = subsystems.dropna()
+    n = U.shape[1]
+    if n < 2:
+        return Missing("coupling coordination needs two or more subsystems (pillars)", "too_few_pillars", n=n)
+    if len(U) == 0:
+        return Missing.undefined("too_few_units", "no unit has every subsystem", n=0)
+    if ((U < 0) | (U > 1)).any().any():
+        raise ValueError("coupling coordination needs subsystem scores in [0, 1]; rescale them first (e.g. score / 100)")
+    a = pd.Series(1 / n, index=U.columns) if weights is None else pd.Series(weights).reindex(U.columns) / pd.Series(weights).reindex(U.columns).sum()
+    mean = U.mean(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        C = np.where(mean > 0, (U.prod(axis=1) / mean**n) ** (1 / n), 0.0)
+    T = (U * a).sum(axis=1)
+    D = np.sqrt(C * T)
+    t = pd.DataFrame({"unit_id": U.index, "C": C, "T": T.to_numpy(), "D": D.to_numpy(), "band": [f"@ccd_{coordination_band(v)}" for v in D]})
+    t = t.sort_values("D", ascending=False).reset_index(drop=True)
+    counts = t["band"].value_counts()
+    facts = {"n": len(U), "subsystems": n, "mean_C": float(np.mean(C)), "mean_D": float(D.mean()), "top": t["unit_id"].iloc[0],
+             "top_D": float(t["D"].iloc[0]), "bottom": t["unit_id"].iloc[-1], "bottom_D": float(t["D"].iloc[-1]),
+             "modal_band": counts.index[0], "modal_count": int(counts.iloc[0])}
+    s = (f"Coupling coordination of {n} subsystems (n = {len(U)}): mean C = {facts['mean_C']:.3f}, mean D = {facts['mean_D']:.3f}; "
+         f"highest D {facts['top']} {facts['top_D']:.3f}")
+    return StatResult(t, s, facts)
+
+
+@skippable
+def obstacle_degree(X: pd.DataFrame, weights: pd.Series, directions: Any = None, top: int = 3, names: pd.Series | None = None) -> StatResult | Missing:
+    """Obstacle degree of every indicator for every unit (module docstring): the table lists each
+    unit's ``top`` obstacles; ``extra["matrix"]`` holds O_ij (shares, rows sum to 1)."""
+    X = X.dropna()
+    if len(X) < 2:
+        return Missing.undefined("too_few_units", f"the obstacle degree needs two or more units, got {len(X)}", n=len(X))
+    d = _directions(X, directions)
+    R = _minmax01(X, d)
+    w = pd.Series(weights).reindex(X.columns)
+    if w.isna().any():
+        raise ValueError(f"no weight for indicator {w.index[w.isna()][0]}")
+    FI = (1 - R) * (w / w.sum())
+    tot = FI.sum(axis=1)
+    O = FI.div(tot.where(tot > 0), axis=0).fillna(0.0)
+    order = np.argsort(-O.to_numpy(), axis=1, kind="stable")[:, :top]
+    cols = np.asarray(O.columns)
+    rows = []
+    for i, u in enumerate(O.index):
+        for r, j in enumerate(order[i]):
+            rows.append({"unit_id": u, "rank": r + 1, "indicator": cols[j], "obstacle": float(O.iat[i, j])})
+    t = pd.DataFrame(rows)
+    if names is not None:
+        t.insert(1, "name", [str(names.get(u, u)) for u in t["unit_id"]])
+    mean = O.mean().sort_values(ascending=False)
+    first = t[t["rank"] == 1]["indicator"].value_counts()
+    facts = {"n": len(X), "indicators": X.shape[1], "top_mean": str(mean.index[0]), "top_mean_value": float(mean.iloc[0]),
+             "most_often_first": str(first.index[0]), "most_often_first_n": int(first.iloc[0])}
+    s = (f"Obstacle degree ({X.shape[1]} indicators, n = {len(X)}): the largest mean obstacle is {facts['top_mean']} "
+         f"({facts['top_mean_value']:.1%}); it is the first obstacle of {facts['most_often_first_n']} unit(s)"
+         if facts["most_often_first"] == facts["top_mean"] else
+         f"Obstacle degree ({X.shape[1]} indicators, n = {len(X)}): the largest mean obstacle is {facts['top_mean']} "
+         f"({facts['top_mean_value']:.1%}); {facts['most_often_first']} is most often the first ({facts['most_often_first_n']} units)")
+    return StatResult(t, s, facts, {"matrix": O, "mean": mean})
