@@ -26,6 +26,7 @@ CHAPTERS = {
     9: "09_cities",
     10: "10_robustness",
     11: "11_benchmark",
+    12: "12_dynamics",
 }
 
 # key -> type, or a nested schema (dict), or a list item schema ([dict]); ``ANY`` accepts any mapping
@@ -59,6 +60,8 @@ SCHEMA: dict[str, Any] = {
     "pillars": {"top_n": int, "grouping": str},
     "cities": {"dataset": str, "types": str, "tiers": str, "shares": str},
     "robustness": {"mc_draws": int, "sobol_n": int},
+    "dynamics": {"grouping": str, "bandwidth": (str, int, float), "classes": int, "scheme": str, "cuts": list, "weights": str,
+                 "k": int, "permutations": int, "alpha": float},
     "benchmark": {"datasets": list, "kappa": {"scheme": str, "dataset": str, "reference": str, "mapping": dict, "categories": list}},
 }
 _COVARIATE = {"year": int, "vintage": str, "column": str}
@@ -67,6 +70,7 @@ ENUMS = {
     ("lang",): ("zh", "en"),
     ("progress", "method"): ("z_change", "percentile_change", "relative_change"),
     ("ranks", "ties"): ("min", "average", "max", "first", "dense"),
+    ("dynamics", "scheme"): ("quantile", "pooled", "fixed"),
 }
 TYPE_NAMES = {str: "text", bool: "true/false", int: "a whole number", list: "a list", dict: "a mapping", float: "a number"}
 # keys of earlier params files and where their content went (named in the error)
@@ -411,10 +415,47 @@ def _check_in_dataset(d: dict[str, Any], ds: Any, file: str, problems: list[Para
         names = [*ds.units["name_zh"].dropna().astype(str), *ds.units["name_en"].dropna().astype(str)]
         for u in unknown:
             problems.append(_unknown(f"unit of dataset {ds.name!r}", "cohort", u, names, file))
-    for sect in ("dispersion", "pillars"):
+    for sect in ("dispersion", "pillars", "dynamics"):
         grp = d[sect].get("grouping") if isinstance(d.get(sect), dict) else None
         if grp and grp not in ds.grouping_names:
             problems.append(_unknown(f"grouping of dataset {ds.name!r}", f"{sect}.grouping", grp, ds.grouping_names, file))
+    _check_dynamics(d.get("dynamics"), file, problems)
+
+
+WEIGHT_KINDS = ("contiguity", "knn", "distance")
+BANDWIDTHS = ("scott", "silverman")
+MAX_PERMUTATIONS = 99_999
+
+
+def _check_dynamics(dyn: Any, file: str, problems: list[ParamsError]) -> None:
+    """The options of chapter 12 (kernel density, Markov classes, spatial weights, permutations)."""
+    if not isinstance(dyn, dict):
+        return
+    bw = dyn.get("bandwidth")
+    if isinstance(bw, str) and bw not in BANDWIDTHS:
+        problems.append(_unknown("bandwidth rule", "dynamics.bandwidth", bw, list(BANDWIDTHS), file))
+    elif isinstance(bw, int | float) and not isinstance(bw, bool) and not bw > 0:
+        problems.append(ParamsError("a bandwidth factor must be positive", file=file, column="dynamics.bandwidth", got=bw, expected="scott, silverman or a number > 0"))
+    k = dyn.get("classes")
+    if isinstance(k, int) and not 2 <= k <= 10:
+        problems.append(ParamsError("Markov classes must be between 2 and 10", file=file, column="dynamics.classes", got=k, expected="2–10 (4 or 5 usual)"))
+    cuts = dyn.get("cuts")
+    if dyn.get("scheme") == "fixed" and (not cuts or not all(isinstance(x, int | float) for x in cuts) or list(cuts) != sorted(set(cuts))):
+        problems.append(ParamsError("scheme 'fixed' needs increasing numeric cuts", file=file, column="dynamics.cuts", got=cuts, expected="e.g. [0.25, 0.5, 0.75]"))
+    w = dyn.get("weights")
+    if isinstance(w, str) and w not in WEIGHT_KINDS and not (w.lower().endswith(".csv") and Path(w).exists()):
+        problems.append(ParamsError("spatial weights must be a kind or an existing CSV (unit_id, neighbour_id[, weight])", file=file,
+                                    column="dynamics.weights", got=w, expected=" | ".join(WEIGHT_KINDS) + " | path/to/weights.csv",
+                                    suggestion=(difflib.get_close_matches(w, WEIGHT_KINDS, n=1) or [None])[0]))
+    kk = dyn.get("k")
+    if isinstance(kk, int) and not 1 <= kk <= 30:
+        problems.append(ParamsError("k nearest neighbours must be between 1 and 30", file=file, column="dynamics.k", got=kk, expected="1–30 (4 usual)"))
+    perm = dyn.get("permutations")
+    if isinstance(perm, int) and not 0 <= perm <= MAX_PERMUTATIONS:
+        problems.append(ParamsError("permutations out of range", file=file, column="dynamics.permutations", got=perm, expected=f"0–{MAX_PERMUTATIONS} (999 usual)"))
+    a = dyn.get("alpha")
+    if isinstance(a, int | float) and not 0 < a < 1:
+        problems.append(ParamsError("alpha must be between 0 and 1", file=file, column="dynamics.alpha", got=a, expected="e.g. 0.05"))
 
 
 def _check_tier(t: dict[str, Any], where: str, ds: Any, file: str, problems: list[ParamsError]) -> None:
@@ -493,4 +534,9 @@ def _resolve_paths(d: dict[str, Any], base: Path) -> dict[str, Any]:
             b["kappa"]["dataset"] = fix(b["kappa"]["dataset"])
     if isinstance(d.get("published_references"), list):
         d["published_references"] = [fix(x) for x in d["published_references"]]
+    dyn = d.get("dynamics")
+    if isinstance(dyn, dict) and isinstance(dyn.get("weights"), str) and dyn["weights"].lower().endswith(".csv"):
+        w = dyn["weights"]  # a weights table beside the params file
+        if not Path(w).is_absolute() and (base / w).exists():
+            dyn["weights"] = str((base / w).resolve())
     return d

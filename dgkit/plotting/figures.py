@@ -106,8 +106,10 @@ def _title(ax, title: str | None, synthetic: bool, lang: str) -> None:
 
 @skippable
 def tile_map(values: pd.Series, names=None, lang: str = "zh", title: str | None = None, categorical: bool | None = None,
-             order: Sequence[str] | None = None, cmap: str = "YlGnBu", synthetic: bool = False, ax=None):  # noqa: ANN001
-    """Tile-grid map: one square per province at TILES; colour by value (numeric) or category."""
+             order: Sequence[str] | None = None, cmap: str = "YlGnBu", synthetic: bool = False, ax=None,  # noqa: ANN001
+             colours: Mapping[str, str] | None = None):
+    """Tile-grid map: one square per province at TILES; colour by value (numeric) or category
+    (``colours`` maps categories to colours; default a palette over ``order``)."""
     use_style(lang)
     plt = _plt()
     import matplotlib as mpl
@@ -122,7 +124,7 @@ def tile_map(values: pd.Series, names=None, lang: str = "zh", title: str | None 
     if categorical:
         cats = list(order) if order else sorted(v.unique().tolist())
         pal = mpl.colormaps[cmap if cmap != "YlGnBu" else "RdYlGn_r"].resampled(max(len(cats), 2))
-        colours = {c: pal(i / max(len(cats) - 1, 1)) for i, c in enumerate(cats)}
+        colours = dict(colours) if colours else {c: pal(i / max(len(cats) - 1, 1)) for i, c in enumerate(cats)}
         colour_of = lambda x: colours.get(x, "#dddddd")  # noqa: E731
     else:
         norm = mpl.colors.Normalize(vmin=float(v.min()), vmax=float(v.max()))
@@ -338,3 +340,169 @@ def tier_figure(classes, names=None, level: str = "province", lang: str = "zh", 
         panels = {s: (t[s], [label(o, lang) for o in classes.extra["order"][s]]) for s in schemes}
         return tile_maps(panels, names, lang, title)
     return tier_strips(classes, names, lang, title)
+
+
+# ------------------------------------------------------------------ dynamics (chapter 12)
+def _cut_periods(periods: list, most: int = 12) -> list:
+    """At most ``most`` periods for a figure, evenly spaced, first and last kept."""
+    if len(periods) <= most:
+        return list(periods)
+    idx = np.unique(np.round(np.linspace(0, len(periods) - 1, most)).astype(int))
+    return [periods[i] for i in idx]
+
+
+@skippable
+def density_ridge(kde, lang: str = "zh", title: str | None = None, xlabel: str = "", synthetic: bool = False):  # noqa: ANN001
+    """Ridge plot of the kernel densities of :func:`dgkit.stats.density.kernel_density`, one row
+    per period (at most 12, evenly spaced), the earliest at the bottom."""
+    use_style(lang)
+    plt = _plt()
+    import matplotlib as mpl
+
+    curves = kde.extra["curves"]
+    periods = _cut_periods(list(dict.fromkeys(curves["period"])))
+    top = float(curves["density"].max())
+    fig, ax = plt.subplots(figsize=(7, 1.2 + 0.45 * len(periods)))
+    cm = mpl.colormaps["viridis"]
+    for i, p in enumerate(periods):
+        c = curves[curves["period"] == p]
+        y0 = i * 0.55 * top
+        ax.fill_between(c["x"], y0, y0 + c["density"], color=cm(i / max(len(periods) - 1, 1)), alpha=0.75, lw=0, zorder=len(periods) - i)
+        ax.plot(c["x"], y0 + c["density"], color="white", lw=0.8, zorder=len(periods) - i)
+        ax.text(float(c["x"].iloc[0]), y0 + 0.05 * top, str(p), fontsize=8, va="bottom")
+    ax.set_yticks([])
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(_t(lang, "figures.density"))
+    _title(ax, title, synthetic, lang)
+    return fig
+
+
+@skippable
+def density_surface(kde, lang: str = "zh", title: str | None = None, xlabel: str = "", synthetic: bool = False):  # noqa: ANN001
+    """3-D surface of the kernel densities: value × period × density."""
+    use_style(lang)
+    plt = _plt()
+    curves = kde.extra["curves"]
+    periods = list(dict.fromkeys(curves["period"]))
+    grid = kde.extra["grid"]
+    Z = np.vstack([curves.loc[curves["period"] == p, "density"].to_numpy() for p in periods])
+    X, Y = np.meshgrid(grid, np.arange(len(periods)))
+    fig = plt.figure(figsize=(7.5, 5.5))
+    ax = fig.add_subplot(projection="3d")
+    ax.plot_surface(X, Y, Z, cmap="viridis", rstride=1, cstride=2, linewidth=0.2, edgecolor="#555555", alpha=0.9)
+    step = max(1, len(periods) // 8)
+    ax.set_yticks(np.arange(0, len(periods), step))
+    ax.set_yticklabels([str(p) for p in periods][::step], fontsize=7)
+    ax.set_xlabel(xlabel, fontsize=8)
+    ax.set_zlabel(_t(lang, "figures.density"), fontsize=8)
+    ax.view_init(elev=28, azim=-60)
+    _title(ax, title, synthetic, lang)
+    return fig
+
+
+@skippable
+def dagum_contributions(by_period: pd.DataFrame, lang: str = "zh", title: str | None = None, synthetic: bool = False):
+    """Stacked bars of the three sources of the Dagum Gini per period (shares of G, %), G on a second axis."""
+    use_style(lang)
+    plt = _plt()
+    t = by_period
+    x = np.arange(len(t))
+    fig, ax = plt.subplots(figsize=(max(5.5, 0.55 * len(t) + 2), 4.2))
+    bottom = np.zeros(len(t))
+    for col, key, colour in (("Gw_share", "words.dagum_within", "#4c72b0"), ("Gnb_share", "words.dagum_between", "#dd8452"),
+                             ("Gt_share", "words.dagum_transvariation", "#55a868")):
+        v = 100 * t[col].to_numpy(dtype=float)
+        ax.bar(x, v, bottom=bottom, color=colour, label=_t(lang, key), width=0.7)
+        bottom += v
+    ax.set_ylim(0, 100)
+    ax.set_ylabel(_t(lang, "figures.contribution"))
+    ax.set_xticks(x)
+    ax.set_xticklabels([str(p) for p in t["period"]] if "period" in t else [""], rotation=45 if len(t) > 8 else 0)
+    ax2 = ax.twinx()
+    ax2.plot(x, t["G"], color="black", marker="o", lw=1.2, label="G")
+    ax2.set_ylabel("G")
+    ax2.grid(False)
+    h1, l1 = ax.get_legend_handles_labels()
+    h2, l2 = ax2.get_legend_handles_labels()
+    ax.legend(h1 + h2, l1 + l2, loc="upper center", bbox_to_anchor=(0.5, -0.14 if len(t) <= 8 else -0.2), ncol=4, fontsize=8, frameon=False)
+    _title(ax, title, synthetic, lang)
+    return fig
+
+
+CLUSTER_COLOURS = {"HH": "#d7191c", "LL": "#2c7bb6", "LH": "#abd9e9", "HL": "#fdae61", "ns": "#dddddd"}
+
+
+@skippable
+def moran_scatter(lisa, w, names=None, lang: str = "zh", title: str | None = None, synthetic: bool = False):  # noqa: ANN001
+    """Moran scatter plot: standardised value against its standardised spatial lag, the slope is
+    Moran's I; points coloured by LISA cluster, the significant ones labelled."""
+    use_style(lang)
+    plt = _plt()
+    from dgkit.stats.spatial import lag
+
+    t = lisa.table
+    y = pd.Series(t["value"].to_numpy(dtype=float), index=t["unit_id"])
+    z = (y - y.mean()) / y.std(ddof=0)
+    lz = pd.Series(lag(w, z), index=z.index)
+    fig, ax = plt.subplots(figsize=(6.2, 5.4))
+    colours = [CLUSTER_COLOURS.get(c, "#dddddd") for c in t["cluster"]]
+    ax.scatter(z, lz, c=colours, s=28, edgecolor="#444444", lw=0.4, zorder=3)
+    slope = float(np.polyfit(z, lz, 1)[0])
+    xs = np.linspace(float(z.min()), float(z.max()), 10)
+    ax.plot(xs, slope * xs, color="black", lw=1)
+    ax.axhline(0, color="#888888", lw=0.6)
+    ax.axvline(0, color="#888888", lw=0.6)
+    sig = t["cluster"] != "ns"
+    if sig.sum() <= 25:
+        for u in t.loc[sig, "unit_id"]:
+            ax.annotate(_names([u], names)[0], (z[u], lz[u]), fontsize=7, xytext=(3, 3), textcoords="offset points")
+    ax.set_xlabel(_t(lang, "figures.standardised"))
+    ax.set_ylabel(_t(lang, "figures.spatial_lag"))
+    from matplotlib.patches import Patch
+
+    ax.legend(handles=[Patch(color=v, label=k if k != "ns" else _t(lang, "figures.not_significant")) for k, v in CLUSTER_COLOURS.items()],
+              fontsize=7, loc="upper left", frameon=False)
+    _title(ax, f"{title} — I = {slope:.3f}" if title else f"I = {slope:.3f}", synthetic, lang)
+    return fig
+
+
+@skippable
+def lisa_map(lisa, names=None, level: str = "province", lang: str = "zh", title: str | None = None, synthetic: bool = False):  # noqa: ANN001
+    """LISA clusters on the province tile map (provinces only: the kit has no geometry for other
+    levels; the LISA table lists the clusters of any level)."""
+    from dgkit.stats.result import Missing
+
+    if level != "province":
+        return Missing(_t(lang, "skips.no_tile_map", level=_t(lang, f"levels.{level}")))
+    t = lisa.table
+    cl = pd.Series(t["cluster"].to_numpy(), index=t["unit_id"]).replace({"ns": _t(lang, "figures.not_significant")})
+    ns = _t(lang, "figures.not_significant")
+    order = [c for c in ("HH", "HL", "LH", "LL") if c in set(cl)] + [ns]
+    return tile_map(cl, names, lang, title, categorical=True, order=order, synthetic=synthetic,
+                    colours={**CLUSTER_COLOURS, ns: CLUSTER_COLOURS["ns"]})
+
+
+@skippable
+def transition_heatmap(P: pd.DataFrame, counts: pd.DataFrame | None = None, lang: str = "zh", title: str | None = None,
+                       synthetic: bool = False):
+    """Markov transition probabilities as a heatmap, with the counts under each probability."""
+    use_style(lang)
+    plt = _plt()
+    m = P.astype(float)
+    k = len(m)
+    fig, ax = plt.subplots(figsize=(1.8 + 0.9 * k, 1.4 + 0.8 * k))
+    ax.imshow(m.to_numpy(), cmap="Blues", vmin=0, vmax=1)
+    for i in range(k):
+        for j in range(k):
+            v = m.iat[i, j]
+            txt = f"{v:.2f}" + (f"\n({int(counts.iat[i, j])})" if counts is not None else "")
+            ax.text(j, i, txt, ha="center", va="center", fontsize=8, color="white" if v > 0.6 else "black")
+    ax.set_xticks(range(k))
+    ax.set_xticklabels(list(m.columns))
+    ax.set_yticks(range(k))
+    ax.set_yticklabels(list(m.index))
+    ax.set_xlabel(_t(lang, "figures.to_class"))
+    ax.set_ylabel(_t(lang, "figures.from_class"))
+    ax.grid(False)
+    _title(ax, title, synthetic, lang)
+    return fig

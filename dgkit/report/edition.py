@@ -595,6 +595,37 @@ class Edition:
         shares = ds.reference_tables.get(c.get("shares", "")) if c.get("shares") else None
         return tier, members, shares if shares is not None else Missing(self.t("skips.no_published_table", table="shares"))
 
+    def spatial_weights(self) -> Any:
+        """Spatial weights of the analysed units (params ``dynamics.weights``, default contiguity):
+        a kind of :func:`dgkit.stats.spatial.province_weights` for provincial data, or a CSV of
+        ``unit_id, neighbour_id[, weight]`` for any level. Missing where neither applies."""
+        kind = self.option("dynamics.weights", "contiguity")
+        from dgkit.stats import spatial
+
+        if str(kind).lower().endswith(".csv"):
+            return spatial.weights_from_table(str(kind))
+        if self.level != "province":
+            return Missing(self.t("skips.no_weights", level=self.t(f"levels.{self.level}") if self.t.has(f"levels.{self.level}") else self.level))
+        return spatial.province_weights(kind, k=self.option("dynamics.k", 4))
+
+    def subsystems(self, period: int | None = None) -> pd.DataFrame | Missing:
+        """The components as subsystems in [0, 1] for coupling coordination: kept as they are when
+        every score is in [0, 1], divided by 100 when every score is in [0, 100] (the usual 0–100
+        pillar scale), else min-max rescaled over the units (the rule is in ``attrs["rule"]``)."""
+        P = self.components(period)
+        if isinstance(P, Missing):
+            return P
+        lo, hi = float(P.min().min()), float(P.max().max())
+        if lo >= 0 and hi <= 1:
+            out, rule = P, "@scale_unit"
+        elif lo >= 0 and hi <= 100:
+            out, rule = P / 100, "@scale_percent"
+        else:
+            out, rule = (P - P.min()) / (P.max() - P.min()), "@scale_minmax"
+        out = out.copy()
+        out.attrs["rule"] = rule
+        return out
+
     def option(self, dotted: str, default: Any = None) -> Any:
         """A chapter option of the params (e.g. ``dispersion.ddof``)."""
         return self.params.get(dotted, default)

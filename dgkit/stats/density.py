@@ -51,7 +51,7 @@ def kernel_density(panel: pd.DataFrame | pd.Series, bandwidth: str | float = "sc
     by = pd.DataFrame(summary)
     first, last = by.iloc[0], by.iloc[-1]
     rule = f"@bw_{bandwidth}" if isinstance(bandwidth, str) else f"factor {bandwidth}"
-    facts = {"periods": len(by), "first": str(first["period"]), "last": str(last["period"]), "n": int(by["n"].min()),
+    facts = {"periods": len(by), "first": str(cols[0]), "last": str(cols[-1]), "n": int(by["n"].min()),
              "n_max": int(by["n"].max()), "bandwidth_rule": rule, "peak_first": float(first["main_peak"]),
              "peak_last": float(last["main_peak"]), "peaks_first": int(first["peaks"]), "peaks_last": int(last["peaks"]),
              "sd_first": float(first["sd"]), "sd_last": float(last["sd"]),

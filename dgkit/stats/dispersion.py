@@ -98,7 +98,7 @@ def sigma_convergence(wide: pd.DataFrame, ddof: int = 0) -> StatResult:
         return Missing.undefined("too_few_units", f"σ-convergence needs two or more units present in every period, got {len(wide)}", n=len(wide))
     t = pd.DataFrame({"edition": wide.columns, "n": wide.notna().sum().to_numpy(), "mean": wide.mean().to_numpy(),
                       "sd": wide.std(ddof=ddof).to_numpy()})
-    t["cv"] = np.where((wide > 0).all().to_numpy(), t["sd"] / t["mean"], np.nan)
+    t["cv"] = np.where(((wide >= 0).all() & (wide.mean() > 0)).to_numpy(), t["sd"] / t["mean"], np.nan)  # defined for non-negative data with a positive mean
     slope = float(np.polyfit(np.arange(len(t)), t["cv"], 1)[0]) if len(t) > 1 and t["cv"].notna().all() else np.nan
     s = f"σ-convergence: CV from {t['cv'].iat[0]:.3f} ({t['edition'].iat[0]}) to {t['cv'].iat[-1]:.3f} ({t['edition'].iat[-1]}); {'converging' if slope < 0 else 'diverging'} (slope {slope:+.4f} per edition)"
     sd_slope = float(np.polyfit(np.arange(len(t)), t["sd"], 1)[0]) if len(t) > 1 else np.nan

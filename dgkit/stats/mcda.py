@@ -131,7 +131,7 @@ def coupling_coordination(subsystems: pd.DataFrame, weights: pd.Series | None = 
     counts = t["band"].value_counts()
     facts = {"n": len(U), "subsystems": n, "mean_C": float(np.mean(C)), "mean_D": float(D.mean()), "top": t["unit_id"].iloc[0],
              "top_D": float(t["D"].iloc[0]), "bottom": t["unit_id"].iloc[-1], "bottom_D": float(t["D"].iloc[-1]),
-             "modal_band": counts.index[0], "modal_count": int(counts.iloc[0])}
+             "modal_band": counts.index[0], "modal_count": int(counts.iloc[0]), "scale_rule": subsystems.attrs.get("rule", "@scale_unit")}
     s = (f"Coupling coordination of {n} subsystems (n = {len(U)}): mean C = {facts['mean_C']:.3f}, mean D = {facts['mean_D']:.3f}; "
          f"highest D {facts['top']} {facts['top_D']:.3f}")
     return StatResult(t, s, facts)
