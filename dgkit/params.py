@@ -442,6 +442,9 @@ def _check_dynamics(dyn: Any, file: str, problems: list[ParamsError]) -> None:
     cuts = dyn.get("cuts")
     if dyn.get("scheme") == "fixed" and (not cuts or not all(isinstance(x, int | float) for x in cuts) or list(cuts) != sorted(set(cuts))):
         problems.append(ParamsError("scheme 'fixed' needs increasing numeric cuts", file=file, column="dynamics.cuts", got=cuts, expected="e.g. [0.25, 0.5, 0.75]"))
+    if cuts is not None and dyn.get("scheme") != "fixed":
+        problems.append(ParamsError("dynamics.cuts are used only with scheme: fixed", file=file, column="dynamics.cuts", got=cuts,
+                                    expected="scheme: fixed, or no cuts"))
     w = dyn.get("weights")
     if isinstance(w, str) and w not in WEIGHT_KINDS and not (w.lower().endswith(".csv") and Path(w).exists()):
         problems.append(ParamsError("spatial weights must be a kind or an existing CSV (unit_id, neighbour_id[, weight])", file=file,

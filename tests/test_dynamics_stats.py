@@ -110,14 +110,12 @@ def _no_two_zero_groups(vals, grps):
 @given(st.lists(st.tuples(st.integers(0, 4), st.floats(0, 1e3, allow_nan=False, allow_subnormal=False)), min_size=3, max_size=40))
 def test_dagum_identity_and_naive_property(obs):
     grps, vals = [o[0] for o in obs], [o[1] for o in obs]
-    assume(len(set(grps)) >= 2 and sum(vals) > 0 and _no_two_zero_groups(vals, grps))  # the zero-groups case: the xfail below
+    assume(len(set(grps)) >= 2 and sum(vals) > 0 and _no_two_zero_groups(vals, grps))  # the zero-groups case: the hand test below (the naive loop divides by 0 there)
     r = dagum_gini(pd.Series(vals), pd.Series(grps))
     assert abs(r.Gw + r.Gnb + r.Gt - r.G) < 1e-12
     check_against_naive(r, vals, grps)
 
 
-@pytest.mark.xfail(strict=True, raises=ZeroDivisionError,
-                   reason="BUG: dagum._decompose divides S_jh by n_j n_h (Y_j + Y_h) = 0 when two groups are all zero")
 def test_dagum_two_all_zero_groups():
     # 0, 0, 1, 2 in A, B, C, C: G = 14 / (2·16·3/4) = 7/12; G_CC = 2/(2·4·3/2) = 1/6, Gw = 1/6·1/2·1 = 1/12;
     # G_AC = G_BC = 3/(2·3/2) = 1 with weight 1/4 and D = 1 → Gnb = 1/2; G_AB is 0 with weight 0.

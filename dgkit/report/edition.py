@@ -595,10 +595,13 @@ class Edition:
         shares = ds.reference_tables.get(c.get("shares", "")) if c.get("shares") else None
         return tier, members, shares if shares is not None else Missing(self.t("skips.no_published_table", table="shares"))
 
-    def spatial_weights(self) -> Any:
+    def spatial_weights(self, values: Any = None) -> Any:
         """Spatial weights of the analysed units (params ``dynamics.weights``, default contiguity):
         a kind of :func:`dgkit.stats.spatial.province_weights` for provincial data, or a CSV of
-        ``unit_id, neighbour_id[, weight]`` for any level. Missing where neither applies."""
+        ``unit_id, neighbour_id[, weight]`` for any level. Missing where neither applies, and the
+        Missing of ``values`` (the data the weights are for) when those are missing."""
+        if isinstance(values, Missing):
+            return values
         kind = self.option("dynamics.weights", "contiguity")
         from dgkit.stats import spatial
 

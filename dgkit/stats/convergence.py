@@ -12,7 +12,8 @@
     optional controls X; Miller & Upadhyay 2002 call the fixed-effects form conditional even
     without X, as most 数字政府/数字经济 papers do)
 
-  β < 0 means convergence; speed λ = −ln(1 + β Δt)/Δt and half-life ln 2 / λ. Standard errors are
+  β < 0 means convergence; speed λ = −ln(1 + β Δt)/Δt and half-life ln 2 / λ (in years when the
+  periods are years, else in steps). Standard errors are
   clustered by unit (statsmodels OLS, ``cov_type="cluster"``). Values must be positive.
 
 The cross-section form (first to last period only) is :func:`dgkit.stats.dispersion.beta_convergence`.
@@ -59,7 +60,7 @@ def beta_convergence(panel: pd.DataFrame, kind: str = "absolute", controls: dict
     df = pd.concat(rows, ignore_index=True).dropna()
     units, periods = df["unit"].nunique(), df["period"].nunique()
     if units < 5 or len(df) < 10:
-        return Missing.undefined("beta_nonpositive", f"panel β-convergence needs 5 or more units with positive values, got {units}", n=units)
+        return Missing.undefined("beta_nonpositive", f"panel β-convergence needs 5 or more units with positive values in two consecutive periods, got {units}", n=units)
     X = df[["ln_level", *(controls or {})]]
     if kind == "conditional":
         fe = pd.get_dummies(df[["unit", "period"]].astype(str), drop_first=True, dtype=float)

@@ -73,7 +73,7 @@ def _decompose(x: pd.Series, g: pd.Series) -> dict[str, Any]:
     Gnb = Gt = 0.0
     for j, h in combinations(groups, 2):
         S = _abs_diff_sum(vals[j], vals[h])
-        Gjh = S / (nj[j] * nj[h] * (Yj[j] + Yj[h]))
+        Gjh = S / (nj[j] * nj[h] * (Yj[j] + Yj[h])) if Yj[j] + Yj[h] > 0 else 0.0  # two all-zero groups: their weight is 0 too
         mad = S / (nj[j] * nj[h])
         D = abs(Yj[j] - Yj[h]) / mad if mad > 0 else 0.0
         wgt = p[j] * s[h] + p[h] * s[j]

@@ -33,6 +33,8 @@ def class_cuts(panel: pd.DataFrame, k: int = 4, scheme: str = "quantile", cuts: 
     """Cut-offs per period (``{period: array}``) for ``scheme``; see the module docstring."""
     if scheme not in SCHEMES:
         raise ValueError(f"scheme must be one of {SCHEMES}, got {scheme!r}")
+    if cuts is not None and scheme != "fixed":
+        raise ValueError(f"cuts are used only with scheme 'fixed' (scheme is {scheme!r})")
     q = np.arange(1, k) / k
     if scheme == "fixed":
         if not cuts:
@@ -161,6 +163,8 @@ def spatial_markov(panel: pd.DataFrame, w, k: int = 4, scheme: str = "pooled", c
     L = pd.DataFrame({p: lag(w, y[p]) for p in y.columns}, index=y.index)
     cc = class_cuts(y, k, scheme, cuts)
     k = len(next(iter(cc.values()))) + 1
+    if scheme == "fixed" and not lag_cuts:
+        raise ValueError("scheme 'fixed' needs lag_cuts for the spatial lag as well as cuts")
     lc = class_cuts(L, k, scheme, lag_cuts)
     classes, lag_classes = classify(y, cc), classify(L, lc)
     lab = _labels(k)

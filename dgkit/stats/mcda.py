@@ -13,7 +13,8 @@ coordination degree and the obstacle degree model.
   极度失调 (0–0.1) to 优质协调 (0.9–1).
 * **Obstacle degree** (:func:`obstacle_degree`): factor contribution F_j = w_j, deviation
   I_ij = 1 − x'_ij (x' the min-max normalised indicator in [0, 1]), O_ij = F_j I_ij / Σ_j F_j I_ij;
-  the indicators with the largest O_ij hold unit i back most.
+  the indicators with the largest O_ij hold unit i back most. A unit at the best value of every
+  indicator has no obstacle: its row is all zeros (0/0 is not a share).
 """
 
 from __future__ import annotations

@@ -179,11 +179,14 @@ def moran(values: pd.Series | pd.DataFrame, w, permutations: int = 999, seed: in
 
 
 @skippable
-def local_moran(values: pd.Series, w, permutations: int = 999, seed: int | None = 12345, alpha: float = 0.05,  # noqa: ANN001
-                names: pd.Series | None = None) -> StatResult | Missing:
-    """LISA of one period: I_i, quadrant, pseudo p and the cluster (HH, LL, LH, HL where p ≤ alpha)."""
+def local_moran(values: pd.Series | pd.DataFrame, w, permutations: int = 999, seed: int | None = 12345, alpha: float = 0.05,  # noqa: ANN001
+                names: pd.Series | None = None, period: Any = None) -> StatResult | Missing:
+    """LISA of one period (a Series, or the ``period`` column of a panel, default its last):
+    I_i, quadrant, pseudo p and the cluster (HH, LL, LH, HL where p ≤ alpha)."""
     import esda
 
+    if isinstance(values, pd.DataFrame):
+        values = values[values.columns[-1] if period is None else period]
     y, wp, dropped = align(values, w)
     if len(y) < 5 or y.nunique() < 2:
         return Missing.undefined("too_few_units", f"LISA needs five or more units with values and weights, got {len(y)}", n=len(y))
