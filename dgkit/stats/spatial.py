@@ -17,7 +17,7 @@ DataFrame (row and column labels = unit ids) or a table of ``unit_id, neighbour_
 **Moran's I** (:func:`moran`): I = (n / S0) Σ_i Σ_j w_ij z_i z_j / Σ_i z_i², z = y − ȳ, weights
 row-standardised; inference by normal approximation and by ``permutations`` random permutations
 (pseudo p = (1 + #{|I_perm| ≥ |I|}) / (permutations + 1), two-sided as esda). **LISA**
-(:func:`local_moran`): I_i = z_i Σ_j w_ij z_j / m2, quadrants HH/LH/LL/HL and conditional-
+(:func:`local_moran`): I_i = (n − 1) z_i Σ_j w_ij z_j / Σ_j z_j² (esda's scaling), quadrants HH/LH/LL/HL and conditional-
 permutation pseudo p-values (Anselin 1995), esda ``Moran_Local``. Both seeded.
 """
 
@@ -190,8 +190,12 @@ def local_moran(values: pd.Series | pd.DataFrame, w, permutations: int = 999, se
     y, wp, dropped = align(values, w)
     if len(y) < 5 or y.nunique() < 2:
         return Missing.undefined("too_few_units", f"LISA needs five or more units with values and weights, got {len(y)}", n=len(y))
-    lm = esda.Moran_Local(y.to_numpy(dtype=float), copy.deepcopy(wp), transformation="r", permutations=permutations, seed=seed,
-                          keep_simulations=False, n_jobs=1)
+    import warnings
+
+    with warnings.catch_warnings():  # esda announces a future change of its default alternative; the folded (directed) p is used here
+        warnings.filterwarnings("ignore", message="The alternative hypothesis for conditional randomization", category=DeprecationWarning)
+        lm = esda.Moran_Local(y.to_numpy(dtype=float), copy.deepcopy(wp), transformation="r", permutations=permutations, seed=seed,
+                              keep_simulations=False, n_jobs=1)
     quad = pd.Series(lm.q, index=y.index).map(QUADRANTS)
     sig = pd.Series(lm.p_sim <= alpha, index=y.index)
     t = pd.DataFrame({"unit_id": y.index, "value": y.to_numpy(), "Ii": lm.Is, "quadrant": quad.to_numpy(), "p_sim": lm.p_sim,
