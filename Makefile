@@ -48,6 +48,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench_validate.py
 	$(BIN)/python benchmarks/bench_report.py
 	$(BIN)/python benchmarks/bench_county_report.py
+	$(BIN)/python benchmarks/bench_dynamics.py
 
 clean-venv:
 	rm -rf $(VENV)
