@@ -97,3 +97,29 @@ def test_weights_from_a_table_and_a_matrix():
     m = pd.DataFrame([[0, 1, 0], [1, 0, 2], [0, 2, 0]], index=list("abc"), columns=list("abc"))
     w2 = spatial.weights_from_table(m)
     assert w2.neighbors == w.neighbors and w2.weights == w.weights
+
+
+def test_lisa_matches_esda_is_quadrants_and_p_values_in_distribution():
+    """I_i and quadrants equal esda's Moran_Local; with 9,999 permutations each pseudo p is within
+    Monte Carlo error (|Δp| ≤ 0.02, about four standard errors) of esda's."""
+    import warnings
+
+    import esda
+    from libpysal.weights import lat2W
+
+    w = lat2W(6, 6)
+    ids = [f"c{i:02d}" for i in range(36)]
+    w = spatial.weights_from_table(pd.DataFrame([(ids[i], ids[j]) for i in w.neighbors for j in w.neighbors[i]],
+                                                columns=["unit_id", "neighbour_id"]))
+    rng = np.random.default_rng(11)
+    y = pd.Series(np.add.outer(np.arange(6), np.arange(6)).ravel() + rng.normal(0, 2, 36), index=ids)
+    r = spatial.local_moran(y, w, permutations=9999, seed=5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        lm = esda.Moran_Local(y.to_numpy(), w, transformation="r", permutations=9999, seed=5, n_jobs=1)
+    assert np.allclose(r.table["Ii"], lm.Is)
+    assert list(r.table["quadrant"]) == [spatial.QUADRANTS[q] for q in lm.q]
+    assert np.max(np.abs(r.table["p_sim"].to_numpy() - lm.p_sim)) <= 0.02
+    assert r.table["p_sim"].min() < 0.01  # the gradient makes the corners significant
+    again = spatial.local_moran(y, w, permutations=9999, seed=5)
+    assert (again.table["p_sim"] == r.table["p_sim"]).all()  # seeded

@@ -461,7 +461,7 @@ def moran_scatter(lisa, w, names=None, lang: str = "zh", title: str | None = Non
     from matplotlib.patches import Patch
 
     ax.legend(handles=[Patch(color=v, label=k if k != "ns" else _t(lang, "figures.not_significant")) for k, v in CLUSTER_COLOURS.items()],
-              fontsize=7, loc="upper left", frameon=False)
+              fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)  # outside: points reach every corner
     _title(ax, f"{title} — I = {slope:.3f}" if title else f"I = {slope:.3f}", synthetic, lang)
     return fig
 

@@ -115,7 +115,11 @@ class Recorder:
         renderer = fig.canvas.get_renderer()
         if src:  # below everything the figure draws (the tight box grows to hold it)
             bottom = fig.get_tightbbox(renderer).y0 / fig.get_figheight()
-            fig.text(0.01, bottom - 0.01, self.t("report.source_line", source=_short(src)), color="#555555", fontsize=6.5, ha="left", va="top")
+            import textwrap
+
+            line = self.t("report.source_line", source=_short(src, 400))
+            width = max(40, int(fig.get_figwidth() * 15))  # characters per line at 6.5 pt (CJK counted as one): the line never widens the figure
+            fig.text(0.01, bottom - 0.01, "\n".join(textwrap.wrap(line, width)), color="#555555", fontsize=6.5, ha="left", va="top")
         meta = {"png": {"Software": None}, "pdf": {"Creator": None, "Producer": None, "CreationDate": None}, "svg": {"Date": None, "Creator": None}}
         bbox = fig.get_tightbbox(renderer).padded(0.1)
         for f in self.formats:

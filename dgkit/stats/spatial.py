@@ -18,7 +18,9 @@ DataFrame (row and column labels = unit ids) or a table of ``unit_id, neighbour_
 row-standardised; inference by normal approximation and by ``permutations`` random permutations
 (pseudo p = (1 + #{|I_perm| ≥ |I|}) / (permutations + 1), two-sided as esda). **LISA**
 (:func:`local_moran`): I_i = (n − 1) z_i Σ_j w_ij z_j / Σ_j z_j² (esda's scaling), quadrants HH/LH/LL/HL and conditional-
-permutation pseudo p-values (Anselin 1995), esda ``Moran_Local``. Both seeded.
+permutation pseudo p-values (Anselin 1995), vectorised here in numpy: I_i and the quadrants are
+tested equal to esda's ``Moran_Local``, the p-values equal in distribution (esda's own draws differ
+with and without numba, whose compilation costs ~20 s in every new process). Both seeded.
 """
 
 from __future__ import annotations
@@ -178,27 +180,51 @@ def moran(values: pd.Series | pd.DataFrame, w, permutations: int = 999, seed: in
     return StatResult(t, s, facts, {"dropped": sorted(dropped_all)})
 
 
+def _conditional_permutation(z: np.ndarray, W, permutations: int, seed: int | None) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001
+    """LISA I_i = (n − 1) z_i Σ_j w_ij z_j / Σ z² and their pseudo p-values by conditional permutation
+    (Anselin 1995): for unit i, its k_i neighbours are replaced by k_i of the other n − 1 units drawn
+    without replacement, ``permutations`` times; p = (1 + #{I_sim ≥ I_i}) / (permutations + 1),
+    folded to the smaller tail (esda's ``directed`` alternative). ``W`` is row-standardised CSR."""
+    n = len(z)
+    scaling = (n - 1) / float(z @ z)
+    Is = scaling * z * (W @ z)
+    card = np.diff(W.indptr)
+    if permutations <= 0:
+        return Is, np.full(n, np.nan)
+    rng = np.random.default_rng(seed)
+    draws = rng.permuted(np.tile(np.arange(n - 1), (permutations, 1)), axis=1)[:, : max(int(card.max()), 1)]
+    p = np.full(n, np.nan)
+    for i in np.flatnonzero(card > 0):
+        idx = draws[:, : card[i]]
+        idx = idx + (idx >= i)  # positions among the other units → unit numbers, skipping i itself
+        sims = scaling * z[i] * (z[idx] @ W.data[W.indptr[i]:W.indptr[i + 1]])
+        larger = int((sims >= Is[i]).sum())
+        larger = min(larger, permutations - larger)
+        p[i] = (larger + 1) / (permutations + 1)
+    return Is, p
+
+
 @skippable
 def local_moran(values: pd.Series | pd.DataFrame, w, permutations: int = 999, seed: int | None = 12345, alpha: float = 0.05,  # noqa: ANN001
                 names: pd.Series | None = None, period: Any = None) -> StatResult | Missing:
     """LISA of one period (a Series, or the ``period`` column of a panel, default its last):
     I_i, quadrant, pseudo p and the cluster (HH, LL, LH, HL where p ≤ alpha)."""
-    import esda
-
     if isinstance(values, pd.DataFrame):
         values = values[values.columns[-1] if period is None else period]
     y, wp, dropped = align(values, w)
     if len(y) < 5 or y.nunique() < 2:
         return Missing.undefined("too_few_units", f"LISA needs five or more units with values and weights, got {len(y)}", n=len(y))
-    import warnings
-
-    with warnings.catch_warnings():  # esda announces a future change of its default alternative; the folded (directed) p is used here
-        warnings.filterwarnings("ignore", message="The alternative hypothesis for conditional randomization", category=DeprecationWarning)
-        lm = esda.Moran_Local(y.to_numpy(dtype=float), copy.deepcopy(wp), transformation="r", permutations=permutations, seed=seed,
-                              keep_simulations=False, n_jobs=1)
-    quad = pd.Series(lm.q, index=y.index).map(QUADRANTS)
-    sig = pd.Series(lm.p_sim <= alpha, index=y.index)
-    t = pd.DataFrame({"unit_id": y.index, "value": y.to_numpy(), "Ii": lm.Is, "quadrant": quad.to_numpy(), "p_sim": lm.p_sim,
+    w2 = copy.deepcopy(wp)
+    w2.transform = "r"
+    W = w2.sparse.tocsr()
+    x = y.to_numpy(dtype=float)
+    z = x - x.mean()
+    Is, p_sim = _conditional_permutation(z, W, permutations, seed)
+    lagz = W @ z
+    q = np.where(z > 0, np.where(lagz > 0, 1, 4), np.where(lagz > 0, 2, 3))  # esda's quadrants: 1 HH, 2 LH, 3 LL, 4 HL
+    quad = pd.Series(q, index=y.index).map(QUADRANTS)
+    sig = pd.Series(p_sim <= alpha, index=y.index)
+    t = pd.DataFrame({"unit_id": y.index, "value": x, "Ii": Is, "quadrant": quad.to_numpy(), "p_sim": p_sim,
                       "cluster": np.where(sig, quad, "ns")})
     if names is not None:
         t.insert(1, "name", [str(names.get(u, u)) for u in t["unit_id"]])
@@ -210,4 +236,4 @@ def local_moran(values: pd.Series | pd.DataFrame, w, permutations: int = 999, se
              "hh_units": hh[:8] or "—", "ll_units": ll[:8] or "—", "dropped": len(dropped)}
     s = (f"LISA (p ≤ {alpha}, {permutations} conditional permutations, n = {len(y)}): {facts['HH']} HH, {facts['LL']} LL, "
          f"{facts['LH']} LH, {facts['HL']} HL, {facts['ns']} not significant")
-    return StatResult(t, s, facts, {"dropped": dropped, "esda": lm})
+    return StatResult(t, s, facts, {"dropped": dropped})
