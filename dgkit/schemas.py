@@ -214,7 +214,41 @@ EGDI_ALL = pa.DataFrameSchema(
     name="egdi_2003_2024",
 )
 
+PROVINCE_CONTIGUITY = pa.DataFrameSchema(
+    {
+        "unit_id": pa.Column(str, _code6),
+        "name": _str,
+        "neighbour_id": pa.Column(str, _code6),
+        "neighbour_name": _str,
+        "kind": pa.Column(str, pa.Check.isin(["land", "rule"])),
+        "shared_border_km": pa.Column(float, pa.Check.gt(0), nullable=True),  # empty on the 海南–广东 rule rows
+        "note": pa.Column(str, nullable=True),
+        "source": _src,
+    },
+    unique=["unit_id", "neighbour_id"],
+    strict=False,
+    name="province_contiguity",
+)
+
+NBS_DIGITAL = pa.DataFrameSchema(
+    {
+        "province": _str,
+        "province_code": pa.Column(str, _code6),
+        "year": pa.Column(int, pa.Check.in_range(2013, 2023)),
+        "indicator": _str,
+        "unit": _str,
+        "value": pa.Column(float, pa.Check.ge(0), nullable=True),  # real gaps are left empty
+        "stated_source": _str,
+        "source": _src,
+    },
+    unique=["province_code", "year", "indicator"],
+    strict=False,
+    name="nbs_digital",
+)
+
 SCHEMAS: dict[str, pa.DataFrameSchema] = {
+    "province_contiguity": PROVINCE_CONTIGUITY,
+    "nbs_digital": NBS_DIGITAL,
     "prefectures": PREFECTURES,
     "countries": COUNTRIES,
     "country_aliases": COUNTRY_ALIASES,
