@@ -45,6 +45,7 @@ SCHEMA: dict[str, Any] = {
     "jobs": int,
     # the data: which dataset, which index (given or built), which periods
     "dataset": str,
+    "panel_edition": str,
     "index": {"measure": str, "components": list, "label": str, "framework": str, "options": dict},
     "year": int,
     "compare": (list, str),
@@ -420,6 +421,32 @@ def _check_in_dataset(d: dict[str, Any], ds: Any, file: str, problems: list[Para
         if grp and grp not in ds.grouping_names:
             problems.append(_unknown(f"grouping of dataset {ds.name!r}", f"{sect}.grouping", grp, ds.grouping_names, file))
     _check_dynamics(d.get("dynamics"), file, problems)
+    _check_panel_edition(d.get("panel_edition"), file, problems)
+
+
+def _check_panel_edition(pe: Any, file: str, problems: list[ParamsError]) -> None:
+    """``panel_edition``: another params file, valid itself, whose index has several periods (it may
+    not name a panel edition of its own)."""
+    if not isinstance(pe, str):
+        return
+    path = Path(pe)
+    if not path.exists():
+        from dgkit import paths
+
+        path = paths.project_root() / pe
+    if not path.exists():
+        problems.append(ParamsError("panel_edition names no params file", file=file, column="panel_edition", got=pe,
+                                    expected="a params YAML, e.g. nbs.yaml beside this file"))
+        return
+    try:
+        other = load_params(path)
+    except ParamsError as exc:  # ParamsProblems is a ParamsError
+        problems.append(ParamsError(f"panel_edition {path.name} is not valid: {exc}", file=file, column="panel_edition"))
+        return
+    if other.get("panel_edition"):
+        problems.append(ParamsError("a panel edition may not name a panel edition of its own", file=file, column="panel_edition", got=pe))
+    elif path.resolve() == Path(file).resolve():
+        problems.append(ParamsError("panel_edition names this params file itself", file=file, column="panel_edition", got=pe))
 
 
 WEIGHT_KINDS = ("contiguity", "knn", "distance")
@@ -537,6 +564,9 @@ def _resolve_paths(d: dict[str, Any], base: Path) -> dict[str, Any]:
             b["kappa"]["dataset"] = fix(b["kappa"]["dataset"])
     if isinstance(d.get("published_references"), list):
         d["published_references"] = [fix(x) for x in d["published_references"]]
+    pe = d.get("panel_edition")
+    if isinstance(pe, str) and not Path(pe).is_absolute() and (base / pe).exists():
+        d["panel_edition"] = str((base / pe).resolve())
     dyn = d.get("dynamics")
     if isinstance(dyn, dict) and isinstance(dyn.get("weights"), str) and dyn["weights"].lower().endswith(".csv"):
         w = dyn["weights"]  # a weights table beside the params file

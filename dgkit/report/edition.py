@@ -595,6 +595,13 @@ class Edition:
         shares = ds.reference_tables.get(c.get("shares", "")) if c.get("shares") else None
         return tier, members, shares if shares is not None else Missing(self.t("skips.no_published_table", table="shares"))
 
+    def panel_edition(self) -> Edition:
+        """The edition whose multi-period index the dynamics chapter analyses: the one named by
+        params ``panel_edition`` (e.g. the default edition, whose published index has one period,
+        names the NBS example index of 2013-2023), else this edition itself."""
+        pe = self.params.get("panel_edition")
+        return open_edition(pe) if pe else self
+
     def spatial_weights(self, values: Any = None) -> Any:
         """Spatial weights of the analysed units (params ``dynamics.weights``, default contiguity):
         a kind of :func:`dgkit.stats.spatial.province_weights` for provincial data, or a CSV of

@@ -60,6 +60,10 @@ def edition_inputs(params: Params) -> dict[str, Any]:
             "named_in_params_as": relative_path(name, root) if name.lower().endswith((".yaml", ".yml")) else name, "title": ds.title, "citation": ds.citation, "synthetic": ds.synthetic,
             "level": ds.level, "files": [{**f, "path": relative_path(f["path"], root)} for f in ds.file_hashes()],
         }
+    if params.get("panel_edition"):  # the panel edition's data are inputs of this report too
+        from dgkit.params import load_params
+
+        datasets.update(edition_inputs(load_params(params.get("panel_edition")))["datasets"])
     out: dict[str, Any] = {"datasets": datasets, "synthetic": any(d["synthetic"] for d in datasets.values())}
     fw = params.get("index.framework")
     if fw:
