@@ -66,12 +66,14 @@ def impute(X: pd.DataFrame, method: str = "median", groups: pd.Series | None = N
         out = out.sort_index()
         if method == "carry_forward":
             out = out.groupby(level=0).transform(lambda s: s.ffill().bfill())
-        else:
-            def interp(s: pd.Series) -> pd.Series:
-                yrs = s.index.get_level_values(1).astype(float)
-                t = pd.Series(s.to_numpy(), index=yrs).interpolate(method="index", limit_direction="both")
-                return pd.Series(t.to_numpy(), index=s.index)
-            out = out.groupby(level=0, group_keys=False).apply(lambda df: df.apply(interp))
+        else:  # linear in the period value, per unit, carried at both ends; only columns with gaps
+            for c in out.columns[out.isna().any().to_numpy()]:
+                wide = out[c].unstack(level=1)  # units × periods
+                labels = wide.columns
+                wide.columns = labels.astype(float)
+                filled = wide.interpolate(method="index", axis=1, limit_direction="both")
+                filled.columns = labels
+                out[c] = filled.stack().reindex(out.index)
     elif method == "none":
         pass
     else:
