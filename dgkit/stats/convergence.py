@@ -10,7 +10,8 @@
   - absolute:     g_it = α + β ln y_it + ε_it                       (pooled OLS)
   - conditional:  g_it = β ln y_it + γ'X_it + μ_i + η_t + ε_it      (unit and period fixed effects,
     optional controls X; Miller & Upadhyay 2002 call the fixed-effects form conditional even
-    without X, as most 数字政府/数字经济 papers do)
+    without X, as most 数字政府/数字经济 papers do), estimated by the within transformation; SEs
+    as ``reghdfe`` (unit effects nested in the unit clusters are not counted in K)
 
   β < 0 means convergence; speed λ = −ln(1 + β Δt)/Δt and half-life ln 2 / λ (in years when the
   periods are years, else in steps). Standard errors are
@@ -33,6 +34,39 @@ __all__ = ["beta_convergence", "sigma_convergence"]
 def _steps(cols: list) -> np.ndarray:
     numeric = all(isinstance(c, int | np.integer) for c in cols)
     return np.diff(np.asarray(cols, dtype=float)) if numeric else np.ones(len(cols) - 1)
+
+
+def _demean_two_way(df: pd.DataFrame, cols: list[str], tol: float = 1e-13, max_iter: int = 1000) -> pd.DataFrame:
+    """``cols`` with unit and period means swept out (alternating projections; exact after one
+    pass on a balanced panel, converging geometrically on an unbalanced one)."""
+    out = df[cols].astype(float).copy()
+    for _ in range(max_iter):
+        before = out.to_numpy().copy()
+        out = out - out.groupby(df["unit"].to_numpy()).transform("mean")
+        out = out - out.groupby(df["period"].to_numpy()).transform("mean")
+        if np.max(np.abs(out.to_numpy() - before)) < tol * max(1.0, float(np.max(np.abs(before)))):
+            break
+    return out
+
+
+def _two_way_fe(df: pd.DataFrame, regressors: list[str], codes: np.ndarray):  # noqa: ANN202 - statsmodels results
+    """Two-way fixed effects by the within transformation (Frisch–Waugh–Lovell: the same β as OLS
+    with unit and period dummies, without an n-column design at county scale). SEs clustered by
+    unit with the small-sample factor G/(G−1)·(N−1)/(N−K) where K counts the regressors and the
+    period effects (T − 1) but not the unit effects, which are nested in the clusters (as Stata's
+    ``reghdfe … vce(cluster unit)``)."""
+    from types import SimpleNamespace
+
+    from scipy.stats import norm
+    from statsmodels.regression.linear_model import OLS
+
+    d = _demean_two_way(df, ["growth", *regressors])
+    m = OLS(d["growth"], d[regressors]).fit(cov_type="cluster", cov_kwds={"groups": codes})  # factor with K = len(regressors)
+    N, k = len(d), len(regressors)
+    K = k + df["period"].nunique() - 1
+    bse = m.bse * np.sqrt((N - k) / (N - K))  # statsmodels' (N−1)/(N−k) → (N−1)/(N−K)
+    p = pd.Series(2 * norm.sf(np.abs(m.params / bse)), index=m.params.index)
+    return SimpleNamespace(params=m.params, bse=bse, pvalues=p, nobs=m.nobs, rsquared=m.rsquared, within=m)
 
 
 @skippable
@@ -61,18 +95,18 @@ def beta_convergence(panel: pd.DataFrame, kind: str = "absolute", controls: dict
     units, periods = df["unit"].nunique(), df["period"].nunique()
     if units < 5 or len(df) < 10:
         return Missing.undefined("beta_nonpositive", f"panel β-convergence needs 5 or more units with positive values in two consecutive periods, got {units}", n=units)
-    X = df[["ln_level", *(controls or {})]]
-    if kind == "conditional":
-        fe = pd.get_dummies(df[["unit", "period"]].astype(str), drop_first=True, dtype=float)
-        X = pd.concat([X, fe], axis=1)
-    X = add_constant(X, has_constant="add")
+    regressors = ["ln_level", *(controls or {})]
     codes = pd.factorize(df["unit"])[0]
-    m = OLS(df["growth"], X).fit(cov_type="cluster", cov_kwds={"groups": codes})
+    if kind == "conditional":
+        m = _two_way_fe(df, regressors, codes)
+        keep = regressors
+    else:
+        m = OLS(df["growth"], add_constant(df[regressors], has_constant="add")).fit(cov_type="cluster", cov_kwds={"groups": codes})
+        keep = ["const", *regressors]
     beta, se, p = float(m.params["ln_level"]), float(m.bse["ln_level"]), float(m.pvalues["ln_level"])
     step = float(np.median(dt))
     lam = -np.log(1 + beta * step) / step if 1 + beta * step > 0 else np.nan
     half = float(np.log(2) / lam) if np.isfinite(lam) and lam > 0 else np.nan
-    keep = ["const", "ln_level", *(controls or {})]
     table = pd.DataFrame({"term": keep, "coef": m.params[keep].to_numpy(), "se": m.bse[keep].to_numpy(), "p": m.pvalues[keep].to_numpy()})
     verdict = "@converging" if beta < 0 and p < 0.05 else ("@diverging" if beta > 0 and p < 0.05 else "@not_significant")
     facts = {"kind": f"@beta_{kind}", "beta": beta, "se": se, "p": p, "p_text": fmt_p(p), "n_obs": int(m.nobs), "units": int(units),
