@@ -78,7 +78,9 @@ def economy(index: pd.Series, gdp: pd.Series, population: pd.Series | None = Non
 @skippable
 def fit_log_gdp(index: pd.Series, gdp: pd.Series, names: pd.Series | None = None, top: int = 3) -> StatResult:
     """OLS ``index = a + b·ln GDP``: coefficients, R², and the largest positive/negative residuals."""
-    from statsmodels.regression.linear_model import OLS  # not statsmodels.api: it imports graphics and tsa too (0.6 s)
+    from statsmodels.regression.linear_model import (
+        OLS,  # not statsmodels.api: it imports graphics and tsa too (0.6 s)
+    )
     from statsmodels.tools.tools import add_constant
 
     df = pd.concat([index.rename("index"), np.log(gdp).rename("ln_gdp")], axis=1).dropna()

@@ -118,7 +118,9 @@ def _verdict(slope: float) -> str:
 @skippable
 def beta_convergence(start: pd.Series, end: pd.Series, years: float) -> StatResult:
     """Absolute β: OLS of ln(x_end/x_start)/T on ln x_start (units with positive values in both)."""
-    from statsmodels.regression.linear_model import OLS  # not statsmodels.api: it imports graphics and tsa too (0.6 s)
+    from statsmodels.regression.linear_model import (
+        OLS,  # not statsmodels.api: it imports graphics and tsa too (0.6 s)
+    )
     from statsmodels.tools.tools import add_constant
 
     df = pd.concat([start.rename("x0"), end.rename("x1")], axis=1).dropna()

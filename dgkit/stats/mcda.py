@@ -105,7 +105,7 @@ def coordination_band(D: float) -> str:
     """The band of a coordination degree D ∈ [0, 1] (labels ``words.ccd_<band>`` in the catalogue)."""
     band = D_BANDS[0][1]
     for lo, name in D_BANDS:
-        if D >= lo:
+        if lo <= D:
             band = name
     return band
 
@@ -152,17 +152,17 @@ def obstacle_degree(X: pd.DataFrame, weights: pd.Series, directions: Any = None,
         raise ValueError(f"no weight for indicator {w.index[w.isna()][0]}")
     FI = (1 - R) * (w / w.sum())
     tot = FI.sum(axis=1)
-    O = FI.div(tot.where(tot > 0), axis=0).fillna(0.0)
-    order = np.argsort(-O.to_numpy(), axis=1, kind="stable")[:, :top]
-    cols = np.asarray(O.columns)
+    obst = FI.div(tot.where(tot > 0), axis=0).fillna(0.0)
+    order = np.argsort(-obst.to_numpy(), axis=1, kind="stable")[:, :top]
+    cols = np.asarray(obst.columns)
     rows = []
-    for i, u in enumerate(O.index):
+    for i, u in enumerate(obst.index):
         for r, j in enumerate(order[i]):
-            rows.append({"unit_id": u, "rank": r + 1, "indicator": cols[j], "obstacle": float(O.iat[i, j])})
+            rows.append({"unit_id": u, "rank": r + 1, "indicator": cols[j], "obstacle": float(obst.iat[i, j])})
     t = pd.DataFrame(rows)
     if names is not None:
         t.insert(1, "name", [str(names.get(u, u)) for u in t["unit_id"]])
-    mean = O.mean().sort_values(ascending=False)
+    mean = obst.mean().sort_values(ascending=False)
     first = t[t["rank"] == 1]["indicator"].value_counts()
     facts = {"n": len(X), "indicators": X.shape[1], "top_mean": str(mean.index[0]), "top_mean_value": float(mean.iloc[0]),
              "most_often_first": str(first.index[0]), "most_often_first_n": int(first.iloc[0])}
@@ -171,4 +171,4 @@ def obstacle_degree(X: pd.DataFrame, weights: pd.Series, directions: Any = None,
          if facts["most_often_first"] == facts["top_mean"] else
          f"Obstacle degree ({X.shape[1]} indicators, n = {len(X)}): the largest mean obstacle is {facts['top_mean']} "
          f"({facts['top_mean_value']:.1%}); {facts['most_often_first']} is most often the first ({facts['most_often_first_n']} units)")
-    return StatResult(t, s, facts, {"matrix": O, "mean": mean})
+    return StatResult(t, s, facts, {"matrix": obst, "mean": mean})
