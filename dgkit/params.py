@@ -438,15 +438,17 @@ def _check_panel_edition(pe: Any, file: str, problems: list[ParamsError]) -> Non
         problems.append(ParamsError("panel_edition names no params file", file=file, column="panel_edition", got=pe,
                                     expected="a params YAML, e.g. nbs.yaml beside this file"))
         return
+    if path.resolve() == Path(file).resolve():
+        problems.append(ParamsError("panel_edition names this params file itself", file=file, column="panel_edition", got=pe))
+        return
+    raw = safe_load_yaml(path)
+    if isinstance(raw, dict) and raw.get("panel_edition"):  # checked before loading it: a chain (or a cycle) is never followed
+        problems.append(ParamsError("a panel edition may not name a panel edition of its own", file=file, column="panel_edition", got=pe))
+        return
     try:
-        other = load_params(path)
+        load_params(path)
     except ParamsError as exc:  # ParamsProblems is a ParamsError
         problems.append(ParamsError(f"panel_edition {path.name} is not valid: {exc}", file=file, column="panel_edition"))
-        return
-    if other.get("panel_edition"):
-        problems.append(ParamsError("a panel edition may not name a panel edition of its own", file=file, column="panel_edition", got=pe))
-    elif path.resolve() == Path(file).resolve():
-        problems.append(ParamsError("panel_edition names this params file itself", file=file, column="panel_edition", got=pe))
 
 
 WEIGHT_KINDS = ("contiguity", "knn", "distance")
