@@ -26,7 +26,8 @@ CHAPTERS = {
     9: "09_cities",
     10: "10_robustness",
     11: "11_benchmark",
-    12: "12_dynamics",
+    12: "12_disparity",
+    13: "13_dynamics",
 }
 
 # key -> type, or a nested schema (dict), or a list item schema ([dict]); ``ANY`` accepts any mapping
@@ -567,8 +568,13 @@ def _resolve_paths(d: dict[str, Any], base: Path) -> dict[str, Any]:
     if isinstance(d.get("published_references"), list):
         d["published_references"] = [fix(x) for x in d["published_references"]]
     pe = d.get("panel_edition")
-    if isinstance(pe, str) and not Path(pe).is_absolute() and (base / pe).exists():
-        d["panel_edition"] = str((base / pe).resolve())
+    if isinstance(pe, str) and not Path(pe).is_absolute():  # beside the params file, else the project's params/
+        from dgkit import paths
+
+        for cand in (base / pe, paths.project_root() / "params" / pe):
+            if cand.exists():
+                d["panel_edition"] = str(cand.resolve())
+                break
     dyn = d.get("dynamics")
     if isinstance(dyn, dict) and isinstance(dyn.get("weights"), str) and dyn["weights"].lower().endswith(".csv"):
         w = dyn["weights"]  # a weights table beside the params file

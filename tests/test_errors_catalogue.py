@@ -241,7 +241,7 @@ CASES = [
     ("P05", "params", "an unsafe YAML tag", _params("edition: !!python/object/apply:os.system ['echo hacked']\n"), E.ParamsError, ["unsafe or unknown YAML tag", "row 1"]),
     ("P06", "params", "invalid YAML", _params("edition: x\n  lang: [zh\n"), E.ParamsError, ["invalid YAML"]),
     ("P07", "params", "no edition key", _params("title: untitled\n"), E.ParamsError, ["missing required key 'edition'"]),
-    ("P08", "params", "an unknown chapter", _params("edition: x\ndataset: un_egdi\nindex: {measure: egdi}\nchapters: [12]\n"), E.ParamsError, ["unknown chapter", "11 (11_benchmark)"]),
+    ("P08", "params", "an unknown chapter", _params("edition: x\ndataset: un_egdi\nindex: {measure: egdi}\nchapters: [14]\n"), E.ParamsError, ["unknown chapter", "13 (13_dynamics)"]),
     ("P09", "params", "a dataset name that does not exist", _params("edition: x\ndataset: tsinghua\nindex: {measure: score}\n"), E.ParamsError, ["unknown dataset", "column 'dataset'", "tsinghua_2020"]),
     ("V01", "dataset", "an unknown key in a dataset YAML", _dataset(_DS + "units: {level: province, column: province}\nperiod: year\nmeasure: [x]\n", "province,year,x\n广东,2020,1\n"), E.DatasetError, ["unknown key 'measure'", "closest valid: measures"]),
     ("V02", "dataset", "an unknown unit level", _dataset(_DS + "units: {level: provence, column: province}\nperiod: year\n", "province,year,x\n广东,2020,1\n"), E.DatasetError, ["units.level", "closest valid: province"]),

@@ -82,7 +82,7 @@ OK = "edition: x\ndataset: tsinghua_2020_provinces\nindex: {measure: score}\n"
     (OK + "lang: fr\n", "invalid value for 'lang'"),
     (OK + "out: ../../elsewhere\n", "outside the project's report folder"),
     ("edition: x\ndataset: data/missing.yaml\nindex: {measure: score}\n", "column 'dataset'"),
-    (OK + "chapters: [12]\n", "unknown chapter"),
+    (OK + "chapters: [14]\n", "unknown chapter"),
     ("edition: !!python/object/apply:os.system ['echo hacked']\n", "unsafe or unknown YAML tag"),
     ("title: no edition\n", "missing required key 'edition'"),
     (OK + "tiers: [{name: a, shceme: fixed}]\n", "unknown key 'tiers\\[0\\].shceme'"),
@@ -118,7 +118,7 @@ def test_every_params_problem_is_reported_at_once(tmp_path):
 def test_every_chapter_executes_for_every_edition_in_quick_mode(tmp_path, params):
     res = run_report(params, out=tmp_path, quick=True, progress=False)
     assert res.ok, res.summary()
-    assert len(list((res.path / "notebooks").glob("*.ipynb"))) == 11
+    assert len(list((res.path / "notebooks").glob("*.ipynb"))) == len(CHAPTERS)
 
 
 @pytest.fixture(scope="module")

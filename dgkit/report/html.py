@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import threading
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,12 @@ def notebook_to_html(nb_path: str | Path, code: bool = False) -> str:
     ``code=False`` the code cells and prompts are hidden, their outputs kept."""
     with _lock:
         body, _ = _exporter(code).from_filename(str(nb_path))
-    return body
+    # nbconvert writes non-ASCII text of headings as numeric entities (&#20027;…); as characters the
+    # page is smaller and searchable (ASCII entities such as &#60; are markup and stay)
+    return _NUMERIC_ENTITY.sub(lambda m: chr(int(m.group(1))) if int(m.group(1)) > 127 else m.group(0), body)
+
+
+_NUMERIC_ENTITY = re.compile(r"&#(\d+);")
 
 
 _exporters: dict[bool, object] = {}

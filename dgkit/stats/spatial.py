@@ -26,6 +26,7 @@ with and without numba, whose compilation costs ~20 s in every new process). Bot
 from __future__ import annotations
 
 import copy
+import warnings
 from typing import Any
 
 import numpy as np
@@ -36,6 +37,15 @@ from dgkit.stats.result import Missing, StatResult, fmt_p, skippable
 KINDS = ("contiguity", "knn", "distance")
 QUADRANTS = {1: "HH", 2: "LH", 3: "LL", 4: "HL"}
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
+
+
+def _weights_module():  # noqa: ANN202 - the module libpysal.weights
+    """``libpysal.weights``, imported quietly: libpysal imports ``tqdm.auto``, which warns on stderr
+    in a notebook kernel without ipywidgets (the warning would land in every report)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="IProgress not found")
+        import libpysal.weights
+    return libpysal.weights
 
 
 def capitals() -> pd.DataFrame:
@@ -59,7 +69,7 @@ def _great_circle_km(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
 def province_weights(kind: str = "contiguity", k: int = 4):  # noqa: ANN201 - libpysal.weights.W
     """Spatial weights of the 31 mainland provinces (see the module docstring), binary for
     contiguity and kNN, 1/d for distance; keyed by unit id."""
-    from libpysal.weights import W
+    W = _weights_module().W
 
     if kind not in KINDS:
         import difflib
@@ -89,7 +99,7 @@ def province_weights(kind: str = "contiguity", k: int = 4):  # noqa: ANN201 - li
 def weights_from_table(table: pd.DataFrame | str):  # noqa: ANN201 - libpysal.weights.W
     """A ``W`` from rows ``unit_id, neighbour_id[, weight]`` (a DataFrame or a CSV path) or a square
     matrix (DataFrame with unit ids as index and columns; zero = not neighbours)."""
-    from libpysal.weights import W
+    W = _weights_module().W
 
     if isinstance(table, str):
         table = pd.read_csv(table, dtype={"unit_id": str, "neighbour_id": str})
@@ -113,7 +123,7 @@ def weights_from_table(table: pd.DataFrame | str):  # noqa: ANN201 - libpysal.we
 def align(values: pd.Series | pd.DataFrame, w) -> tuple[Any, Any, list]:  # noqa: ANN001
     """``values`` restricted to the units of ``w`` (in ``w``'s order) and ``w`` restricted to the
     units with values; returns (values, w, units dropped because they have no weights)."""
-    from libpysal.weights import w_subset
+    w_subset = _weights_module().w_subset
 
     ids = [str(i) for i in w.id_order]
     vals = values.copy()
@@ -127,7 +137,7 @@ def align(values: pd.Series | pd.DataFrame, w) -> tuple[Any, Any, list]:  # noqa
 
 def lag(w, y: pd.Series) -> np.ndarray:  # noqa: ANN001
     """Row-standardised spatial lag Σ_j w_ij y_j / Σ_j w_ij (0 for a unit without neighbours)."""
-    from libpysal.weights import lag_spatial
+    lag_spatial = _weights_module().lag_spatial
 
     w2 = copy.deepcopy(w)
     w2.transform = "r"
@@ -153,7 +163,9 @@ def _seeded(seed: int | None):  # noqa: ANN202
 @skippable
 def moran(values: pd.Series | pd.DataFrame, w, permutations: int = 999, seed: int | None = 12345) -> StatResult | Missing:  # noqa: ANN001
     """Global Moran's I of ``values`` (one period, or each period of a panel) with weights ``w``."""
-    import esda
+    with warnings.catch_warnings():  # esda imports tqdm.auto, which warns in a kernel without ipywidgets
+        warnings.filterwarnings("ignore", message="IProgress not found")
+        import esda
 
     panel = values.to_frame("value") if isinstance(values, pd.Series) else values
     rows, dropped_all = [], set()
