@@ -414,3 +414,13 @@ def test_obstacle_degree_hand_and_rows_sum_to_one():
     assert (best.loc["A"] == 0).all() and best.drop("A").sum(axis=1).to_numpy() == pytest.approx(np.ones(3))
     with pytest.raises(ValueError):
         mcda.obstacle_degree(Xr, pd.Series({"a": 1.0}))
+
+
+def test_results_state_their_finding_in_zh_and_en_with_n_periods_and_options(egdi):
+    r = markov.markov_chain(egdi, k=4, scheme="pooled")
+    en, zh = r.text("markov", "en"), r.text("markov", "zh")
+    n, first, last = r.facts["n"], str(egdi.columns[0]), str(egdi.columns[-1])
+    assert f"{n} units" in en and f"{first}–{last}" in en and "pooled quantiles" in en
+    assert f"{n} 个单位" in zh and f"{first}–{last}" in zh and "混合分位数" in zh
+    b = convergence.beta_convergence(egdi, "conditional")
+    assert "unit and period fixed effects" in b.text("beta_conditional", "en") and "双向固定效应" in b.text("beta_conditional", "zh")
