@@ -431,22 +431,22 @@ def _check_panel_edition(pe: Any, file: str, problems: list[ParamsError]) -> Non
     if not isinstance(pe, str):
         return
     path = Path(pe)
-    if not path.exists():
+    if not path.is_file():
         from dgkit import paths
 
         path = paths.project_root() / pe
-    if not path.exists():
+    if not path.is_file():
         problems.append(ParamsError("panel_edition names no params file", file=file, column="panel_edition", got=pe,
                                     expected="a params YAML, e.g. nbs.yaml beside this file"))
         return
     if path.resolve() == Path(file).resolve():
         problems.append(ParamsError("panel_edition names this params file itself", file=file, column="panel_edition", got=pe))
         return
-    raw = safe_load_yaml(path)
-    if isinstance(raw, dict) and raw.get("panel_edition"):  # checked before loading it: a chain (or a cycle) is never followed
-        problems.append(ParamsError("a panel edition may not name a panel edition of its own", file=file, column="panel_edition", got=pe))
-        return
     try:
+        raw = safe_load_yaml(path)
+        if isinstance(raw, dict) and raw.get("panel_edition"):  # checked before loading it: a chain (or a cycle) is never followed
+            problems.append(ParamsError("a panel edition may not name a panel edition of its own", file=file, column="panel_edition", got=pe))
+            return
         load_params(path)
     except ParamsError as exc:  # ParamsProblems is a ParamsError
         problems.append(ParamsError(f"panel_edition {path.name} is not valid: {exc}", file=file, column="panel_edition"))
@@ -470,6 +470,11 @@ def _check_dynamics(dyn: Any, file: str, problems: list[ParamsError]) -> None:
     if isinstance(k, int) and not 2 <= k <= 10:
         problems.append(ParamsError("Markov classes must be between 2 and 10", file=file, column="dynamics.classes", got=k, expected="2–10 (4 or 5 usual)"))
     cuts = dyn.get("cuts")
+    if cuts is not None and not isinstance(cuts, list):
+        return  # its type is already reported
+    if isinstance(k, int) and cuts and len(cuts) + 1 != k:
+        problems.append(ParamsError("dynamics.classes disagrees with dynamics.cuts", file=file, column="dynamics.classes", got=k,
+                                    expected=f"{len(cuts) + 1} (one more than the cuts), or leave classes out"))
     if dyn.get("scheme") == "fixed" and (not cuts or not all(isinstance(x, int | float) for x in cuts) or list(cuts) != sorted(set(cuts))):
         problems.append(ParamsError("scheme 'fixed' needs increasing numeric cuts", file=file, column="dynamics.cuts", got=cuts, expected="e.g. [0.25, 0.5, 0.75]"))
     if cuts is not None and dyn.get("scheme") != "fixed":

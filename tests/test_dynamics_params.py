@@ -58,3 +58,28 @@ def test_weights_follow_the_level_and_the_panel(tmp_path):
     assert isinstance(skip, Missing) and "dynamics.weights" in skip.reason
     one = open_edition(_write(tmp_path, BASE, "one.yaml"))
     assert isinstance(one.spatial_weights(one.panel(3)), Missing)  # one period: the panel's reason, not a weights error
+
+
+def test_validation_reports_instead_of_crashing(tmp_path):
+    cases = {"dynamics: {scheme: fixed, cuts: 0.5}\n": "dynamics.cuts",
+             "dynamics: {scheme: fixed, cuts: [1, 2], classes: 5}\n": "dynamics.classes",
+             f"panel_edition: {tmp_path}\n": "panel_edition names no params file"}
+    (tmp_path / "broken.yaml").write_text("edition: [unclosed\n", encoding="utf-8")
+    cases["panel_edition: broken.yaml\ndynamics: {classes: 99}\n"] = "dynamics.classes"  # a broken panel edition loses no other problem
+    for i, (extra, needle) in enumerate(cases.items()):
+        with pytest.raises(ParamsError, match=needle.replace(".", r"\.")):
+            load_params(_write(tmp_path, BASE + extra, f"c{i}.yaml"))
+
+
+def test_subsystems_with_a_constant_pillar_keep_every_unit(tmp_path):
+    from dgkit.stats import mcda
+
+    ed = open_edition(_write(tmp_path, "edition: c\ndataset: un_egdi\nindex: {measure: egdi, components: [osi, hci, tii]}\nyear: 2024\n", "c.yaml"))
+    P = ed.components()
+    assert ed.subsystems().attrs["rule"] == "@scale_unit"
+    P2 = P.copy()
+    P2.iloc[:, 1] = -1.0  # outside [0, 100] and constant: min-max, the constant pillar at 1
+    ed.__dict__["components"] = lambda period=None: P2  # the edition's components replaced for this check only
+    subs = ed.subsystems()
+    assert subs.attrs["rule"] == "@scale_minmax" and subs.notna().all().all() and (subs.iloc[:, 1] == 1.0).all()
+    assert mcda.coupling_coordination(subs).facts["n"] == len(P)

@@ -123,3 +123,34 @@ def test_lisa_matches_esda_is_quadrants_and_p_values_in_distribution():
     assert r.table["p_sim"].min() < 0.01  # the gradient makes the corners significant
     again = spatial.local_moran(y, w, permutations=9999, seed=5)
     assert (again.table["p_sim"] == r.table["p_sim"]).all()  # seeded
+
+
+def test_a_weights_object_keyed_by_numbers_keeps_its_links_when_a_value_is_missing():
+    from libpysal.weights import W
+
+    w = W({i: [(i - 1) % 8, (i + 1) % 8] for i in range(8)}, id_order=list(range(8)))
+    y = pd.Series([1.0, 2, 3, 4, 4, 3, 2, np.nan], index=range(8))
+    r = spatial.moran(y, w, permutations=0)
+    wr, ids = _ring(8)
+    ref = spatial.moran(pd.Series(y.to_numpy(), index=ids).dropna(), wr, permutations=0)
+    assert r.facts["n"] == 7 and np.isfinite(r.facts["I"]) and r.facts["I"] == pytest.approx(ref.facts["I"])
+
+
+def test_spatial_markov_leaves_out_units_without_neighbours():
+    from libpysal.weights import W
+
+    from dgkit.stats import markov
+
+    w, ids = _ring(11)
+    neigh = {u: list(w.neighbors[u]) for u in ids}
+    neigh["island"] = []
+    w2 = W(neigh, id_order=[*ids, "island"], silence_warnings=True)
+    rng = np.random.default_rng(2)
+    panel = pd.DataFrame(rng.uniform(50, 100, (12, 4)), index=[*ids, "island"], columns=[2020, 2021, 2022, 2023])
+    r = markov.spatial_markov(panel, w2, k=3, scheme="quantile")
+    assert r.facts["n"] == 11 and r.facts["dropped"] == 1 and "island" not in r.extra["lag_classes"].index
+
+
+def test_borders_listed_once_count_both_ways():
+    w = spatial.weights_from_table(pd.DataFrame({"unit_id": ["a", "b", "c"], "neighbour_id": ["b", "c", "d"]}))
+    assert w.neighbors["d"] == ["c"] and sorted(w.neighbors["b"]) == ["a", "c"] and not w.islands

@@ -631,7 +631,8 @@ class Edition:
         elif lo >= 0 and hi <= 100:
             out, rule = P / 100, "@scale_percent"
         else:
-            out, rule = (P - P.min()) / (P.max() - P.min()), "@scale_minmax"
+            rng = (P.max() - P.min()).replace(0, float("nan"))
+            out, rule = ((P - P.min()) / rng).fillna({c: 1.0 for c in P.columns[rng.isna()]}), "@scale_minmax"  # a constant pillar is fully developed
         out = out.copy()
         out.attrs["rule"] = rule
         return out

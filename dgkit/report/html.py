@@ -21,7 +21,7 @@ def notebook_to_html(nb_path: str | Path, code: bool = False) -> str:
         body, _ = _exporter(code).from_filename(str(nb_path))
     # nbconvert writes non-ASCII text of headings as numeric entities (&#20027;…); as characters the
     # page is smaller and searchable (ASCII entities such as &#60; are markup and stay)
-    return _NUMERIC_ENTITY.sub(lambda m: chr(int(m.group(1))) if int(m.group(1)) > 127 else m.group(0), body)
+    return _NUMERIC_ENTITY.sub(lambda m: chr(n) if 127 < (n := int(m.group(1))) < 0x110000 and not 0xD800 <= n <= 0xDFFF else m.group(0), body)
 
 
 _NUMERIC_ENTITY = re.compile(r"&#(\d+);")

@@ -158,6 +158,10 @@ def spatial_markov(panel: pd.DataFrame, w, k: int = 4, scheme: str = "pooled", c
     from dgkit.stats.spatial import align, lag
 
     y, w, dropped = align(panel.dropna(), w)
+    if w.islands:  # no neighbour (in the weights, or none left with data): no spatial lag to condition on
+        islands = [str(i) for i in w.islands]
+        dropped = sorted([*dropped, *islands])
+        y, w, _ = align(y.drop(index=islands), w)
     if len(y) < 2 * k:
         return Missing.undefined("too_few_units", f"a spatial Markov chain needs {2 * k} or more units with weights and values in every period, got {len(y)}", n=len(y))
     L = pd.DataFrame({p: lag(w, y[p]) for p in y.columns}, index=y.index)

@@ -98,7 +98,8 @@ def province_weights(kind: str = "contiguity", k: int = 4):  # noqa: ANN201 - li
 
 def weights_from_table(table: pd.DataFrame | str):  # noqa: ANN201 - libpysal.weights.W
     """A ``W`` from rows ``unit_id, neighbour_id[, weight]`` (a DataFrame or a CSV path) or a square
-    matrix (DataFrame with unit ids as index and columns; zero = not neighbours)."""
+    matrix (DataFrame with unit ids as index and columns; zero = not neighbours). Without a weight
+    column the rows are borders: one listed only as a → b counts both ways."""
     W = _weights_module().W
 
     if isinstance(table, str):
@@ -117,6 +118,12 @@ def weights_from_table(table: pd.DataFrame | str):  # noqa: ANN201 - libpysal.we
     for r in t.itertuples(index=False):
         neigh[r.unit_id].append(r.neighbour_id)
         wts[r.unit_id].append(float(r.weight) if has_w else 1.0)
+    if not has_w:  # a border listed once (a → b only) is a border both ways: the list is symmetrised
+        for a in ids:
+            for b in list(neigh[a]):
+                if a not in neigh[b]:
+                    neigh[b].append(a)
+                    wts[b].append(1.0)
     return W(neigh, wts, id_order=ids, silence_warnings=True)
 
 
@@ -125,13 +132,14 @@ def align(values: pd.Series | pd.DataFrame, w) -> tuple[Any, Any, list]:  # noqa
     units with values; returns (values, w, units dropped because they have no weights)."""
     w_subset = _weights_module().w_subset
 
-    ids = [str(i) for i in w.id_order]
+    orig = {str(i): i for i in w.id_order}  # the W's own ids (a user's W may be keyed by numbers)
+    ids = list(orig)
     vals = values.copy()
     vals.index = vals.index.astype(str)
     vals = vals.dropna() if isinstance(vals, pd.Series) else vals.dropna(how="any")
     dropped = sorted(set(vals.index) - set(ids))
     keep = [i for i in ids if i in set(vals.index)]
-    sub = w if len(keep) == len(ids) else w_subset(w, keep, silence_warnings=True)
+    sub = w if len(keep) == len(ids) else w_subset(w, [orig[i] for i in keep], silence_warnings=True)
     return vals.loc[keep], sub, dropped
 
 
