@@ -187,17 +187,26 @@ class TOPSIS(Aggregator):
     name = "topsis"
 
     def combine(self, V: np.ndarray, W: np.ndarray, fit: np.ndarray) -> np.ndarray:
-        M = ~np.isnan(V)
-        ref = V[fit]
-        best, worst = np.nanmax(ref, axis=0), np.nanmin(ref, axis=0)
-        V = np.clip(V, worst, best)  # past the reference ideal counts as at it (possible with a base period)
-        den = _wsum(M.astype(float), W)
-        den = np.where(den > 0, den, np.nan)
-        W2 = W**2
-        dplus = np.sqrt(_wsum(np.where(M, (V - best) ** 2, 0.0), W2)) / den
-        dminus = np.sqrt(_wsum(np.where(M, (V - worst) ** 2, 0.0), W2)) / den
+        dplus, dminus = topsis_distances(V, W, fit)
         with np.errstate(invalid="ignore", divide="ignore"):
             return dminus / (dplus + dminus)
+
+
+def topsis_distances(V: np.ndarray, W: np.ndarray, fit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """TOPSIS distances D⁺, D⁻ (units, draws) of the values V to the ideal (column max) and
+    anti-ideal (column min) of the reference rows ``fit``, with the weights W (draws, k)
+    renormalised over the children a unit has; shared by the aggregation step and
+    :func:`dgkit.stats.mcda.topsis`."""
+    M = ~np.isnan(V)
+    ref = V[fit]
+    best, worst = np.nanmax(ref, axis=0), np.nanmin(ref, axis=0)
+    V = np.clip(V, worst, best)  # past the reference ideal counts as at it (possible with a base period)
+    den = _wsum(M.astype(float), W)
+    den = np.where(den > 0, den, np.nan)
+    W2 = W**2
+    dplus = np.sqrt(_wsum(np.where(M, (V - best) ** 2, 0.0), W2)) / den
+    dminus = np.sqrt(_wsum(np.where(M, (V - worst) ** 2, 0.0), W2)) / den
+    return dplus, dminus
 
 
 @register("aggregate")

@@ -458,7 +458,7 @@ MAX_PERMUTATIONS = 99_999
 
 
 def _check_dynamics(dyn: Any, file: str, problems: list[ParamsError]) -> None:
-    """The options of chapter 12 (kernel density, Markov classes, spatial weights, permutations)."""
+    """The options of chapters 12 and 13 (kernel density, Dagum grouping, Markov classes, spatial weights, permutations)."""
     if not isinstance(dyn, dict):
         return
     bw = dyn.get("bandwidth")
@@ -553,9 +553,11 @@ def _resolve_paths(d: dict[str, Any], base: Path) -> dict[str, Any]:
 
     d = copy.deepcopy(d)
 
-    def fix(v: Any) -> Any:
-        if isinstance(v, str) and v.lower().endswith((".yaml", ".yml")) and not Path(v).is_absolute() and (base / v).exists():
-            return str((base / v).resolve())
+    def fix(v: Any, suffixes: tuple[str, ...] = (".yaml", ".yml"), *elsewhere: Path) -> Any:
+        if isinstance(v, str) and v.lower().endswith(suffixes) and not Path(v).is_absolute():
+            for folder in (base, *elsewhere):
+                if (folder / v).exists():
+                    return str((folder / v).resolve())
         return v
 
     d["dataset"] = fix(d.get("dataset")) if "dataset" in d else None
@@ -572,17 +574,10 @@ def _resolve_paths(d: dict[str, Any], base: Path) -> dict[str, Any]:
             b["kappa"]["dataset"] = fix(b["kappa"]["dataset"])
     if isinstance(d.get("published_references"), list):
         d["published_references"] = [fix(x) for x in d["published_references"]]
-    pe = d.get("panel_edition")
-    if isinstance(pe, str) and not Path(pe).is_absolute():  # beside the params file, else the project's params/
+    if "panel_edition" in d:  # beside the params file, else the project's params/
         from dgkit import paths
 
-        for cand in (base / pe, paths.project_root() / "params" / pe):
-            if cand.exists():
-                d["panel_edition"] = str(cand.resolve())
-                break
-    dyn = d.get("dynamics")
-    if isinstance(dyn, dict) and isinstance(dyn.get("weights"), str) and dyn["weights"].lower().endswith(".csv"):
-        w = dyn["weights"]  # a weights table beside the params file
-        if not Path(w).is_absolute() and (base / w).exists():
-            dyn["weights"] = str((base / w).resolve())
+        d["panel_edition"] = fix(d["panel_edition"], (".yaml", ".yml"), paths.project_root() / "params")
+    if isinstance(d.get("dynamics"), dict) and "weights" in d["dynamics"]:  # a weights table beside the params file
+        d["dynamics"]["weights"] = fix(d["dynamics"]["weights"], (".csv",))
     return d

@@ -475,8 +475,8 @@ def lisa_map(lisa, names=None, level: str = "province", lang: str = "zh", title:
     if level != "province":
         return Missing(_t(lang, "skips.no_tile_map", level=_t(lang, f"levels.{level}")))
     t = lisa.table
-    cl = pd.Series(t["cluster"].to_numpy(), index=t["unit_id"]).replace({"ns": _t(lang, "figures.not_significant")})
     ns = _t(lang, "figures.not_significant")
+    cl = pd.Series(t["cluster"].to_numpy(), index=t["unit_id"]).replace({"ns": ns})
     order = [c for c in ("HH", "HL", "LH", "LL") if c in set(cl)] + [ns]
     return tile_map(cl, names, lang, title, categorical=True, order=order, synthetic=synthetic,
                     colours={**CLUSTER_COLOURS, ns: CLUSTER_COLOURS["ns"]})

@@ -596,7 +596,7 @@ class Edition:
         return tier, members, shares if shares is not None else Missing(self.t("skips.no_published_table", table="shares"))
 
     def panel_edition(self) -> Edition:
-        """The edition whose multi-period index the dynamics chapter analyses: the one named by
+        """The edition whose multi-period index chapters 12 and 13 analyse: the one named by
         params ``panel_edition`` (e.g. the default edition, whose published index has one period,
         names the NBS example index of 2013-2023), else this edition itself."""
         pe = self.params.get("panel_edition")
@@ -615,7 +615,7 @@ class Edition:
         if str(kind).lower().endswith(".csv"):
             return spatial.weights_from_table(str(kind))
         if self.level != "province":
-            return Missing(self.t("skips.no_weights", level=self.t(f"levels.{self.level}") if self.t.has(f"levels.{self.level}") else self.level))
+            return Missing(self.t("skips.no_weights", level=self.t(f"levels.{self.level}")))
         return spatial.province_weights(kind, k=self.option("dynamics.k", 4))
 
     def subsystems(self, period: int | None = None) -> pd.DataFrame | Missing:

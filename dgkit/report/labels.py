@@ -9,6 +9,8 @@ error (a test checks that every key has both).
 from __future__ import annotations
 
 import functools
+import math
+import numbers
 import string
 from pathlib import Path
 from typing import Any
@@ -72,3 +74,20 @@ class Labels:
                 if name and name not in out:
                     out.append(name)
         return out
+
+    def word(self, v: Any, values: dict[str, Any] | None = None) -> Any:
+        """A fact's field in this language: ``@word`` from the catalogue's words (formatted with
+        ``values``), a number the data cannot define as the word for undefined (never "nan"; it
+        takes any format spec), anything else as it is."""
+        if isinstance(v, numbers.Real) and not math.isfinite(v):  # numpy floats included
+            return Undefined(self("words.undefined"))
+        if isinstance(v, str) and v.startswith("@") and self.has(f"words.{v[1:]}"):
+            return self(f"words.{v[1:]}", **(values or {}))
+        return v
+
+
+class Undefined(str):
+    """A number the data cannot define, shown as a word whatever the format spec (``{cv:.3f}``)."""
+
+    def __format__(self, spec: str) -> str:
+        return str(self)

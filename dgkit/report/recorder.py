@@ -219,15 +219,11 @@ class Recorder:
     def _word(self, v: Any, values: dict[str, Any] | None = None) -> Any:
         """A fact's field in the edition's language: ``@word`` from the catalogue's words, a unit id as
         its name, a number the data cannot define as the word for undefined (never "nan")."""
-        if isinstance(v, float | np.floating) and not np.isfinite(v):
-            return _Undefined(self.t("words.undefined"))
-        if isinstance(v, str) and v.startswith("@") and self.t.has(f"words.{v[1:]}"):
-            return self.t(f"words.{v[1:]}", **(values or {}))
-        if isinstance(v, str) and self.names is not None and v in self.names.index:
+        if isinstance(v, str) and not v.startswith("@") and self.names is not None and v in self.names.index:
             return str(self.names[v])
         if isinstance(v, list | tuple):
             return "、".join(str(self._word(x)) for x in v) if self.lang == "zh" else ", ".join(str(self._word(x)) for x in v)
-        return v
+        return self.t.word(v, values)
 
     def _with_names(self, df: pd.DataFrame) -> pd.DataFrame:
         """Insert a ``name`` column beside the units (``unit_id``/``unit`` column or index) if there is none."""
@@ -259,13 +255,6 @@ class Recorder:
         _display(Markdown("\n".join(lines)))
 
 
-
-
-class _Undefined(str):
-    """A number the data cannot define, shown as a word whatever the format spec (``{cv:.3f}``)."""
-
-    def __format__(self, spec: str) -> str:
-        return str(self)
 
 
 def _short(src: str, n: int = 160) -> str:

@@ -25,15 +25,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dgkit.stats.dispersion import sigma_convergence
+from dgkit.stats.dispersion import period_steps, sigma_convergence
 from dgkit.stats.result import Missing, StatResult, fmt_p, skippable
 
 __all__ = ["beta_convergence", "sigma_convergence"]
-
-
-def _steps(cols: list) -> np.ndarray:
-    numeric = all(isinstance(c, int | np.integer) for c in cols)
-    return np.diff(np.asarray(cols, dtype=float)) if numeric else np.ones(len(cols) - 1)
 
 
 def _demean_two_way(df: pd.DataFrame, cols: list[str], tol: float = 1e-13, max_iter: int = 1000) -> pd.DataFrame:
@@ -81,7 +76,7 @@ def beta_convergence(panel: pd.DataFrame, kind: str = "absolute", controls: dict
     cols = list(panel.columns)
     if len(cols) < 3:
         return Missing("panel β-convergence needs three or more periods", "too_few_periods", n=len(cols), need=3)
-    dt = _steps(cols)
+    dt = period_steps(cols)
     rows = []
     for (a, b), d in zip(zip(cols, cols[1:], strict=False), dt, strict=True):
         both = panel[[a, b]].dropna()

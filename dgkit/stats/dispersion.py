@@ -115,6 +115,13 @@ def _verdict(slope: float) -> str:
     return "@converging" if slope < -1e-12 else ("@diverging" if slope > 1e-12 else "@no_change")
 
 
+def period_steps(periods: list) -> np.ndarray:
+    """The length of each step between consecutive periods: the difference in years when the
+    periods are whole numbers (years), else 1 per step."""
+    numeric = all(isinstance(c, int | np.integer) for c in periods)
+    return np.diff(np.asarray(periods, dtype=float)) if numeric else np.ones(len(periods) - 1)
+
+
 @skippable
 def beta_convergence(start: pd.Series, end: pd.Series, years: float) -> StatResult:
     """Absolute β: OLS of ln(x_end/x_start)/T on ln x_start (units with positive values in both)."""
@@ -146,8 +153,7 @@ def beta_convergence_panel(wide: pd.DataFrame) -> StatResult:
     """:func:`beta_convergence` from the first to the last period of a units × periods table
     (T = last − first when the periods are years, else the number of steps)."""
     cols = list(wide.columns)
-    numeric = all(isinstance(c, int | np.integer) for c in cols)
-    years = float(cols[-1] - cols[0]) if numeric else float(len(cols) - 1)
+    years = float(period_steps(cols).sum())
     r = beta_convergence(wide[cols[0]], wide[cols[-1]], years)
     if not isinstance(r, Missing):
         r.facts.update(first=cols[0], last=cols[-1])

@@ -86,9 +86,10 @@ def steady_state(P: np.ndarray) -> np.ndarray:
     return np.linalg.lstsq(A, b, rcond=None)[0]
 
 
-def mean_first_passage(P: np.ndarray) -> np.ndarray:
-    """Mean first passage times m_ij, recurrence times 1/π_i on the diagonal (ergodic chains)."""
-    pi = steady_state(P)
+def mean_first_passage(P: np.ndarray, pi: np.ndarray | None = None) -> np.ndarray:
+    """Mean first passage times m_ij, recurrence times 1/π_i on the diagonal (ergodic chains);
+    ``pi`` is the steady state when already known."""
+    pi = steady_state(P) if pi is None else pi
     k = len(P)
     Z = np.linalg.inv(np.eye(k) - P + np.outer(np.ones(k), pi))
     M = (np.diag(Z)[None, :] - Z) / pi[None, :]
@@ -131,7 +132,7 @@ def markov_chain(panel: pd.DataFrame, k: int = 4, scheme: str = "quantile", cuts
     P = transition_matrix(T)
     ergodic = _ergodic(P)
     pi = steady_state(P)
-    M = mean_first_passage(P) if ergodic else np.full((k, k), np.nan)
+    M = mean_first_passage(P, pi) if ergodic else np.full((k, k), np.nan)
     lab = _labels(k)
     up = float(np.triu(T, 1).sum() / T.sum())
     down = float(np.tril(T, -1).sum() / T.sum())

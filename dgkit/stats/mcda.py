@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from dgkit.normalise import minmax, normalise
 from dgkit.stats.result import Missing, StatResult, skippable
 
 D_BANDS = [(0.0, "extreme_imbalance"), (0.1, "serious_imbalance"), (0.2, "moderate_imbalance"), (0.3, "mild_imbalance"),
@@ -31,32 +32,14 @@ D_BANDS = [(0.0, "extreme_imbalance"), (0.1, "serious_imbalance"), (0.2, "modera
            (0.8, "good_coordination"), (0.9, "high_quality_coordination")]
 
 
-def _directions(X: pd.DataFrame, directions: Any) -> pd.Series:
-    d = pd.Series(1, index=X.columns) if directions is None else pd.Series(directions).reindex(X.columns).fillna(1)
-    bad = d[~d.isin([1, -1])]
-    if len(bad):
-        raise ValueError(f"direction of {bad.index[0]} must be 1 (benefit) or -1 (cost), got {bad.iloc[0]}")
-    return d.astype(int)
-
-
-def _minmax01(X: pd.DataFrame, d: pd.Series) -> pd.DataFrame:
-    Xs = X * d
-    rng = Xs.max() - Xs.min()
-    const = rng[~(rng > 0)]
-    if len(const):
-        raise ValueError(f"indicator {const.index[0]} is constant: min-max normalisation is undefined")
-    return (Xs - Xs.min()) / rng
-
-
 def _closeness(R: pd.DataFrame, w: pd.Series) -> pd.DataFrame:
-    from dgkit.aggregate import aggregate
+    """D⁺, D⁻ and the closeness of every unit (the pipeline's TOPSIS distances), ranked."""
+    from dgkit.aggregate import topsis_distances
 
-    V = R * w
-    best, worst = V.max(), V.min()
-    dplus = np.sqrt(((V - best) ** 2).sum(axis=1))
-    dminus = np.sqrt(((V - worst) ** 2).sum(axis=1))
-    c = aggregate(R, w, "topsis")  # the pipeline's step: the same closeness (tested equal)
-    return pd.DataFrame({"d_plus": dplus, "d_minus": dminus, "closeness": c})
+    dplus, dminus = topsis_distances(R.to_numpy(dtype=float), w.to_numpy(dtype=float)[None, :], np.ones(len(R), dtype=bool))
+    t = pd.DataFrame({"d_plus": dplus[:, 0], "d_minus": dminus[:, 0], "closeness": dminus[:, 0] / (dplus[:, 0] + dminus[:, 0])}, index=R.index)
+    t["rank"] = t["closeness"].rank(ascending=False, method="min").astype(int)
+    return t.rename_axis("unit_id").reset_index().sort_values("rank", kind="stable").reset_index(drop=True)
 
 
 @skippable
@@ -67,12 +50,9 @@ def topsis(X: pd.DataFrame, weights: pd.Series | None = None, directions: Any = 
     X = X.dropna()
     if len(X) < 2:
         return Missing.undefined("too_few_units", f"TOPSIS needs two or more units with every indicator, got {len(X)}", n=len(X))
-    d = _directions(X, directions)
-    R = (X * d) / np.sqrt(((X * d) ** 2).sum()) if normalisation == "vector" else _minmax01(X, d)
+    R = normalise(X, normalisation, directions=directions, **({"lo": 0.0, "hi": 1.0} if normalisation == "minmax" else {}))
     w = pd.Series(1 / X.shape[1], index=X.columns) if weights is None else pd.Series(weights).reindex(X.columns) / pd.Series(weights).reindex(X.columns).sum()
     t = _closeness(R, w)
-    t["rank"] = t["closeness"].rank(ascending=False, method="min").astype(int)
-    t = t.rename_axis("unit_id").reset_index().sort_values("rank", kind="stable").reset_index(drop=True)
     facts = {"n": len(X), "indicators": X.shape[1], "normalisation": f"@norm_{normalisation}", "top": t["unit_id"].iloc[0],
              "top_c": float(t["closeness"].iloc[0]), "mean_c": float(t["closeness"].mean())}
     s = f"TOPSIS ({normalisation} normalisation, {X.shape[1]} indicators, n = {len(X)}): highest closeness {facts['top']} {facts['top_c']:.3f}"
@@ -87,12 +67,9 @@ def entropy_topsis(X: pd.DataFrame, directions: Any = None) -> StatResult | Miss
     X = X.dropna()
     if len(X) < 2:
         return Missing.undefined("too_few_units", f"entropy-TOPSIS needs two or more units with every indicator, got {len(X)}", n=len(X))
-    d = _directions(X, directions)
-    R = _minmax01(X, d)
+    R = minmax(X, directions, lo=0.0, hi=1.0)
     w = entropy(R)
     t = _closeness(R, w)
-    t["rank"] = t["closeness"].rank(ascending=False, method="min").astype(int)
-    t = t.rename_axis("unit_id").reset_index().sort_values("rank", kind="stable").reset_index(drop=True)
     facts = {"n": len(X), "indicators": X.shape[1], "normalisation": "@norm_minmax", "top": t["unit_id"].iloc[0],
              "top_c": float(t["closeness"].iloc[0]), "mean_c": float(t["closeness"].mean()), "top_weight": str(w.idxmax()),
              "top_weight_value": float(w.max())}
@@ -145,8 +122,7 @@ def obstacle_degree(X: pd.DataFrame, weights: pd.Series, directions: Any = None,
     X = X.dropna()
     if len(X) < 2:
         return Missing.undefined("too_few_units", f"the obstacle degree needs two or more units, got {len(X)}", n=len(X))
-    d = _directions(X, directions)
-    R = _minmax01(X, d)
+    R = minmax(X, directions, lo=0.0, hi=1.0)
     w = pd.Series(weights).reindex(X.columns)
     if w.isna().any():
         raise ValueError(f"no weight for indicator {w.index[w.isna()][0]}")

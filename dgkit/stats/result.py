@@ -34,20 +34,10 @@ class StatResult:
     def text(self, key: str, lang: str = "zh") -> str:
         """The finding in ``lang``: the catalogue's ``facts.<key>`` (dgkit/report/labels.yaml) filled
         with this result's facts, ``@word`` fields in that language (the recorder adds unit names)."""
-        import math
-
         from dgkit.report.labels import Labels
 
         t = Labels(lang)
-
-        def word(v: Any) -> Any:
-            if isinstance(v, str) and v.startswith("@") and t.has(f"words.{v[1:]}"):
-                return t(f"words.{v[1:]}")
-            if isinstance(v, float) and not math.isfinite(v):
-                return t("words.undefined")
-            return v
-
-        return t(f"facts.{key}", **{k: word(v) for k, v in self.facts.items()})
+        return t(f"facts.{key}", **{k: t.word(v, self.facts) for k, v in self.facts.items()})
 
     def _repr_html_(self) -> str:  # pragma: no cover - notebooks
         return f"<p>{self.sentence}</p>" + self.table.to_html()

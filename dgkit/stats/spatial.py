@@ -25,8 +25,10 @@ with and without numba, whose compilation costs ~20 s in every new process). Bot
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import warnings
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -40,10 +42,8 @@ EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
 
 
 def _weights_module():  # noqa: ANN202 - the module libpysal.weights
-    """``libpysal.weights``, imported quietly: libpysal imports ``tqdm.auto``, which warns on stderr
-    in a notebook kernel without ipywidgets (the warning would land in every report)."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="IProgress not found")
+    """``libpysal.weights``, imported quietly (see :func:`_quiet_import`)."""
+    with _quiet_import():
         import libpysal.weights
     return libpysal.weights
 
@@ -145,34 +145,41 @@ def align(values: pd.Series | pd.DataFrame, w) -> tuple[Any, Any, list]:  # noqa
 
 def lag(w, y: pd.Series) -> np.ndarray:  # noqa: ANN001
     """Row-standardised spatial lag Σ_j w_ij y_j / Σ_j w_ij (0 for a unit without neighbours)."""
-    lag_spatial = _weights_module().lag_spatial
+    return _weights_module().lag_spatial(_row_standardised(w), y.to_numpy(dtype=float))
 
+
+@contextlib.contextmanager
+def _numpy_seed(seed: int | None) -> Iterator[None]:
+    """numpy's global random state seeded inside (esda's permutations draw from it), restored after."""
+    state = np.random.get_state()
+    if seed is not None:
+        np.random.seed(seed)
+    try:
+        yield
+    finally:
+        np.random.set_state(state)
+
+
+@contextlib.contextmanager
+def _quiet_import() -> Iterator[None]:
+    """libpysal and esda import tqdm.auto, which warns on stderr in a kernel without ipywidgets (the
+    warning would land in every report)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="IProgress not found")
+        yield
+
+
+def _row_standardised(w):  # noqa: ANN001, ANN202 - libpysal W
+    """A row-standardised copy of ``w`` (setting ``transform`` changes a W in place)."""
     w2 = copy.deepcopy(w)
     w2.transform = "r"
-    return lag_spatial(w2, y.to_numpy(dtype=float))
-
-
-def _seeded(seed: int | None):  # noqa: ANN202
-    import contextlib
-
-    @contextlib.contextmanager
-    def ctx():  # noqa: ANN202
-        state = np.random.get_state()
-        if seed is not None:
-            np.random.seed(seed)
-        try:
-            yield
-        finally:
-            np.random.set_state(state)
-
-    return ctx()
+    return w2
 
 
 @skippable
 def moran(values: pd.Series | pd.DataFrame, w, permutations: int = 999, seed: int | None = 12345) -> StatResult | Missing:  # noqa: ANN001
     """Global Moran's I of ``values`` (one period, or each period of a panel) with weights ``w``."""
-    with warnings.catch_warnings():  # esda imports tqdm.auto, which warns in a kernel without ipywidgets
-        warnings.filterwarnings("ignore", message="IProgress not found")
+    with _quiet_import():
         import esda
 
     panel = values.to_frame("value") if isinstance(values, pd.Series) else values
@@ -182,8 +189,8 @@ def moran(values: pd.Series | pd.DataFrame, w, permutations: int = 999, seed: in
         dropped_all |= set(dropped)
         if len(y) < 5 or y.nunique() < 2:
             return Missing.undefined("too_few_units", f"Moran's I needs five or more units with values and weights, got {len(y)}", n=len(y))
-        with _seeded(seed):
-            m = esda.Moran(y.to_numpy(dtype=float), copy.deepcopy(wp), transformation="r", permutations=permutations)
+        with _numpy_seed(seed):
+            m = esda.Moran(y.to_numpy(dtype=float), _row_standardised(wp), transformation="r", permutations=permutations)
         rows.append({"period": p, "n": len(y), "I": float(m.I), "EI": float(m.EI), "z": float(m.z_norm), "p_norm": float(m.p_norm),
                      "p_sim": float(m.p_sim) if permutations else np.nan, "permutations": permutations})
     t = pd.DataFrame(rows)
@@ -234,9 +241,7 @@ def local_moran(values: pd.Series | pd.DataFrame, w, permutations: int = 999, se
     y, wp, dropped = align(values, w)
     if len(y) < 5 or y.nunique() < 2:
         return Missing.undefined("too_few_units", f"LISA needs five or more units with values and weights, got {len(y)}", n=len(y))
-    w2 = copy.deepcopy(wp)
-    w2.transform = "r"
-    W = w2.sparse.tocsr()
+    W = _row_standardised(wp).sparse.tocsr()
     x = y.to_numpy(dtype=float)
     z = x - x.mean()
     Is, p_sim = _conditional_permutation(z, W, permutations, seed)
