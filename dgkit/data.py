@@ -63,6 +63,12 @@ CATALOGUE: dict[str, tuple[str, str, bool, str]] = {
     "caict_2021_operating_companies": ("published/caict_2021_operating_companies.csv", "published", False, "CAICT 2021 table 7: operating companies, equity as printed"),
     "caict_2021_operating_company_equity": ("published/caict_2021_operating_company_equity.csv", "published", False, "CAICT 2021 table 7: equity parsed, one row per holder"),
     "caict_2021_facts": ("published/caict_2021_facts.csv", "published", False, "CAICT 2021 headline counts and the robustness critique"),
+    "claims_ccid_2020": ("published/claims/ccid_2020.csv", "published", False, "CCID 2020: every printed figure the bundled data can recompute, with its recomputation (dgkit.fidelity)"),
+    "claims_tsinghua_2020": ("published/claims/tsinghua_2020.csv", "published", False, "Tsinghua CDG 2020: every printed figure the bundled data can recompute, with its recomputation (dgkit.fidelity)"),
+    "claims_cstc_2019": ("published/claims/cstc_2019.csv", "published", False, "CSTC 2019: every printed figure the bundled data can recompute, with its recomputation (dgkit.fidelity)"),
+    "claims_guomai_2023": ("published/claims/guomai_2023.csv", "published", False, "国脉 2023: every printed figure the bundled data can recompute, with its recomputation (dgkit.fidelity)"),
+    "claims_caict_2021": ("published/claims/caict_2021.csv", "published", False, "CAICT 2021: every printed figure the bundled data can recompute, with its recomputation (dgkit.fidelity)"),
+    "claims_cpsc_2019": ("published/claims/cpsc_2019.csv", "published", False, "中央党校 2019: every printed figure the bundled data can recompute, with its recomputation (dgkit.fidelity)"),
     "demo_panel": ("demo/ccid_demo_panel_synthetic.csv", "demo", True, "SYNTHETIC: 34 CCID indicators, 31 provinces, 2019-2023 (dgkit/demo.py, seed 20200601)"),
     "template_long": ("templates/indicators_long_template.csv", "template", False, "template for your own indicator data, long format"),
     "template_wide": ("templates/indicators_wide_template.csv", "template", False, "template for your own indicator data, wide format"),
@@ -87,6 +93,8 @@ def path(name: str) -> Path:
 def _read(name: str) -> pd.DataFrame:
     p = path(name)
     with open(p, encoding="utf-8") as fh:  # read-only
+        if name.startswith("claims_"):  # printed values stay text as printed ("62.40", "上海、浙江")
+            return pd.read_csv(fh, dtype=str, keep_default_na=False)
         df = pd.read_csv(fh, dtype=_CODE_COLS, keep_default_na=True)
     for c in _CODE_COLS:
         if c in df.columns:

@@ -246,7 +246,37 @@ NBS_DIGITAL = pa.DataFrameSchema(
     name="nbs_digital",
 )
 
+CLAIMS = pa.DataFrameSchema(
+    {
+        "claim_id": pa.Column(str, pa.Check.str_matches(r"^[a-z0-9_]+\.[a-z0-9_]+$"), unique=True),
+        "dataset": _str,
+        "statement": _str,
+        "printed": _str,
+        "kind": pa.Column(str, pa.Check.isin(["number", "text", "set"])),
+        "check": pa.Column(str, pa.Check.str_matches(r"^[a-z_][a-z0-9_]*$")),
+        "args": pa.Column(str, pa.Check(lambda s: s.map(_is_json_object), element_wise=False, error="args must be a JSON object")),
+        "status": pa.Column(str, pa.Check.isin(["match", "inconsistent"])),
+        "explanation": pa.Column(str, nullable=True),
+        "source": _src,
+    },
+    checks=[pa.Check(lambda d: (d["status"] == "match") | (d["explanation"].fillna("").str.len() > 0),
+                     error="an inconsistent claim needs an explanation")],
+    strict=True,
+    name="claims",
+)
+
+
+def _is_json_object(text: str) -> bool:
+    import json
+
+    try:
+        return isinstance(json.loads(text or "{}"), dict)
+    except ValueError:
+        return False
+
+
 SCHEMAS: dict[str, pa.DataFrameSchema] = {
+    **{f"claims_{k}": CLAIMS for k in ("ccid_2020", "tsinghua_2020", "cstc_2019", "guomai_2023", "caict_2021", "cpsc_2019")},
     "province_contiguity": PROVINCE_CONTIGUITY,
     "nbs_digital": NBS_DIGITAL,
     "prefectures": PREFECTURES,
