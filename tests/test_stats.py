@@ -122,12 +122,47 @@ def test_rank_mobility(egdi_wide):
 # ------------------------------------------------------------------ dispersion
 def test_dispersion_hand_computation():
     x = pd.Series([1.0, 2.0, 3.0, 4.0])
-    d = dispersion.describe(x, ddof=0, threshold=1).facts
+    d = dispersion.describe(x, ddof=0, threshold=1, scale=(0, 100)).facts
     assert d["sd"] == pytest.approx(np.sqrt(1.25)) and d["sd_exceeds_threshold"]
     assert dispersion.describe(x, ddof=1).facts["sd"] == pytest.approx(np.sqrt(5 / 3))
     # Gini: Σ|xi − xj| = 20 over ordered pairs; 20 / (2·16·2.5) = 0.25
     assert dispersion.gini(x) == pytest.approx(0.25)
     assert dispersion.theil(x) == pytest.approx(np.mean((x / 2.5) * np.log(x / 2.5)))
+
+
+def test_guomai_sd_threshold_is_applied_only_on_a_known_scale():
+    """国脉 2023's "SD between 0 and 5" is a 0–100 convention: used as is on 0–100, rescaled by range
+    on another declared scale, omitted (and said so) when the scale is unknown."""
+    x = pd.Series([0.50, 0.56, 0.62, 0.70])  # SD (ddof 0) = 0.0740
+    sd = float(np.std(x.to_numpy()))
+    on_unit = dispersion.describe(x, threshold=5, scale=(0, 1)).facts
+    assert on_unit["threshold_applied"] == pytest.approx(0.05) and on_unit["sd_exceeds_threshold"] == (sd > 0.05)
+    assert on_unit["threshold_verdict"] == "@above_guomai_threshold_rescaled"
+    unknown = dispersion.describe(x, threshold=5).facts
+    assert unknown["threshold_verdict"] == "@threshold_no_scale" and "sd_exceeds_threshold" not in unknown
+    y = pd.Series([50.0, 56.0, 62.0, 70.0])  # SD 7.40 on 0–100: above 5
+    on_100 = dispersion.describe(y, threshold=5, scale=(0, 100)).facts
+    assert on_100["threshold_applied"] == 5 and on_100["threshold_verdict"] == "@above_guomai_threshold"
+    assert not dispersion.describe(y / 2, threshold=5, scale=(0, 100)).facts["sd_exceeds_threshold"]  # SD 3.70
+
+
+def test_printed_ranks_contradict_only_where_the_order_of_scores_does():
+    """Printed ranks compared like with like: a tie rule (Tsinghua 2020: 湖北, 海南 62.4 at 12, 13;
+    中央党校 2019's dense ranks) is no contradiction; an order opposite to the scores is
+    (中央党校 2019: 福建 91.11 printed 6th, 安徽 90.82 printed 5th)."""
+    from dgkit.stats import ranking
+
+    s = pd.Series({"a": 70.0, "b": 62.4, "c": 62.4, "d": 58.0})
+    r = ranking.rank(s, printed=pd.Series({"a": 1, "b": 2, "c": 3, "d": 4}))
+    assert r.facts["n_printed_differ"] == 1 and r.facts["n_printed_inconsistent"] == 0
+    assert ranking.printed_rank_differences(r)["printed_conflicts"].tolist() == [0]
+    swapped = ranking.rank(s, printed=pd.Series({"a": 1, "b": 2, "c": 4, "d": 3}))  # d (58.0) printed above c (62.4)
+    assert swapped.table.set_index("unit_id")["printed_conflicts"].to_dict() == {"a": 0, "b": 0, "c": 1, "d": 1}
+    cp = data.cpsc_2019().set_index("unit_id")
+    rc = ranking.rank(cp["overall_index"], cp["province"], printed=cp["rank_as_printed"])
+    bad = rc.table.loc[rc.table["printed_conflicts"] > 0, "name"].tolist()
+    assert rc.facts["n_printed_inconsistent"] == 2 and set(bad) == {"福建", "安徽"}, bad
+    assert rc.facts["n_printed_differ"] > 20  # dense printed ranks differ from competition ranks, without contradiction
 
 
 def test_theil_decomposition_adds_up_and_matches_pysal(tsinghua):

@@ -77,11 +77,35 @@ class Dataset:
     sources: list[str] = field(default_factory=list)
     ordinals: dict[str, list[str]] = field(default_factory=dict)
     short_title: str = ""
+    scales: dict[str, tuple[float, float]] = field(default_factory=dict)
+    checks: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.short_title = self.short_title or self.name
 
     # ------------------------------------------------------------------ views
+    def flags(self) -> pd.DataFrame:
+        """Rows the dataset's ``checks`` flag (kept as given, never repaired): unit_id, name, period,
+        the measure as given, the mean of its components, the difference and the reason
+        (``zero``: printed as 0 although the components are positive; ``deviates``: more than the
+        tolerance from the component mean)."""
+        cols = ["unit_id", "name", "period", "measure", "value", "component_mean", "difference", "reason"]
+        out = []
+        for c in self.checks:
+            v = self.values[c["measure"]]
+            m = self.values[c["mean_of"]].mean(axis=1, skipna=False)
+            d = v - m
+            zero = (v == 0) & (m > 0)
+            dev = ~zero & (d.abs() > c["tolerance"])
+            for mask, why in ((zero, "zero"), (dev, "deviates")):
+                rows = self.values.index[mask.fillna(False).to_numpy()]
+                for u, p in rows:
+                    out.append({"unit_id": u, "name": self.units.at[u, "name_zh"] if u in self.units.index else u, "period": p,
+                                "measure": c["measure"], "value": float(v[(u, p)]), "component_mean": float(m[(u, p)]),
+                                "difference": float(d[(u, p)]), "reason": why})
+        t = pd.DataFrame(out, columns=cols)
+        return t.sort_values(["period", "reason", "unit_id"]).reset_index(drop=True)
+
     @property
     def measures(self) -> list[str]:
         return list(self.values.columns)
@@ -828,6 +852,13 @@ def load(spec: DatasetSpec) -> tuple[Dataset | None, _Loader]:
         grouping_names=names, headline=headline or (values.columns[0] if len(values.columns) == 1 else None),
         labels=spec.labels, files=L.files, spec_path=spec.path, description=spec.description, notes=spec.notes,
         repairs=L.repairs, warnings=L.warnings, assumptions=spec.assumptions, aliases=spec.aliases, sources=sources,
-        ordinals=spec.ordinal, short_title=spec.short_title,
+        ordinals=spec.ordinal, short_title=spec.short_title, scales=spec.scales, checks=spec.checks,
     )
+    for c in spec.checks:
+        unknown = [m for m in (c["measure"], *c["mean_of"]) if m not in values.columns]
+        if unknown:
+            L.problems.append(Problem(f"checks: {unknown[0]!r} is not a measure", file=str(spec.path), key="checks",
+                                      expected=", ".join(values.columns), suggestion=closest_column(unknown[0], list(values.columns))))
+    if L.problems:
+        return None, L
     return ds, L

@@ -21,7 +21,11 @@ default ``measure`` / ``value``), ``headline`` (the measure that is the index), 
 (measure → {zh, en}), ``references`` (name → column: printed ranks, tiers, totals per unit and
 period), ``reference_tables`` (name → file: published tables kept for reconciliation), ``ordinal``
 (reference → its categories from lowest to highest, e.g. grades), ``short_title`` (for legends),
-``notes``. ``headline`` may also name a numeric reference (a printed total).
+``notes``, ``scales`` (measure → [lowest, highest] of the scale it is published on, e.g. ``score: [0,
+100]``; conventions such as 国脉's SD threshold of 5 apply only on a declared scale) and ``checks``
+(consistency rules that flag rows, never repair them: ``{measure: egdi, mean_of: [osi, hci, tii],
+tolerance: 0.0005}`` flags every row where the measure is 0 or differs from the mean of the others
+by more than the tolerance). ``headline`` may also name a numeric reference (a printed total).
 ``period`` may be a column or a number (a cross-section of one period). ``units.name_en`` names a
 column with English names; ``units.parent_level`` the level of ``units.parent``.
 """
@@ -70,8 +74,9 @@ KEYS: dict[str, Any] = {
     "units": dict, "period": (str, int), "measures": (list, dict), "measure_column": str, "value_column": str,
     "headline": str, "labels": dict, "groupings": dict, "covariates": dict, "references": dict,
     "reference_tables": dict, "where": dict, "notes": (list, str), "url": str, "license": str,
-    "short_title": str, "ordinal": dict,
+    "short_title": str, "ordinal": dict, "scales": dict, "checks": list,
 }
+CHECK_KEYS = {"measure": str, "mean_of": list, "tolerance": (int, float), "note": str}
 UNIT_KEYS = {"level": str, "column": str, "name": (str, type(None)), "name_en": (str, type(None)),
              "parent": (str, type(None)), "parent_level": (str, type(None))}
 FILE_KEYS = {"path": str, "source": str, "sheet": (str, int), "where": dict}
@@ -133,6 +138,8 @@ class DatasetSpec:
     headline: str | None = None
     short_title: str = ""
     ordinal: dict[str, list[str]] = field(default_factory=dict)
+    scales: dict[str, tuple[float, float]] = field(default_factory=dict)
+    checks: list[dict[str, Any]] = field(default_factory=list)
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
     groupings: list[SideSpec] = field(default_factory=list)
     covariates: list[SideSpec] = field(default_factory=list)
@@ -306,6 +313,23 @@ def parse_spec(d: Any, path: Path, problems: list[Problem]) -> DatasetSpec | Non
                                     expected="a name under 'references'", suggestion=[r.name for r in spec.references] or None))
         else:
             spec.ordinal[str(k)] = [str(x) for x in v]
+    for k, v in (d.get("scales") or {}).items():  # measure -> [lo, hi]: the scale the index is published on
+        ok = isinstance(v, list) and len(v) == 2 and all(isinstance(x, int | float) and not isinstance(x, bool) for x in v) and v[0] < v[1]
+        if not ok:
+            problems.append(Problem(f"scales.{k} must be [lowest, highest] of the scale, e.g. [0, 100]", file=file, key=f"scales.{k}", got=v))
+        else:
+            spec.scales[str(k)] = (float(v[0]), float(v[1]))
+    for i, c in enumerate(d.get("checks") or []):  # consistency checks that flag rows (never repair them)
+        if not isinstance(c, dict):
+            problems.append(Problem("checks entries are mappings {measure, mean_of, tolerance}", file=file, key=f"checks[{i}]", got=c))
+            continue
+        _check_keys(c, CHECK_KEYS, f"checks[{i}].", file, problems)
+        if not isinstance(c.get("measure"), str) or not isinstance(c.get("mean_of"), list) or len(c.get("mean_of") or []) < 2:
+            problems.append(Problem("a check needs 'measure' and 'mean_of' (two or more measures)", file=file, key=f"checks[{i}]",
+                                    expected="{measure: egdi, mean_of: [osi, hci, tii], tolerance: 0.0005}"))
+            continue
+        spec.checks.append({"measure": c["measure"], "mean_of": [str(m) for m in c["mean_of"]],
+                            "tolerance": float(c.get("tolerance", 0.0005)), "note": str(c.get("note", ""))})
     notes = d.get("notes") or []
     spec.notes = [notes] if isinstance(notes, str) else [str(n) for n in notes]
     return spec

@@ -34,9 +34,15 @@ def theil(x: pd.Series | np.ndarray) -> float:
 
 
 @skippable
-def describe(scores: pd.Series, ddof: int = 0, threshold: float | None = None, label: str = "") -> StatResult:
-    """n, mean, SD (``ddof`` stated), CV, range, IQR, Gini, Theil; with ``threshold`` (国脉 2023's
-    convention of 5 for its 0–100 scores) whether the SD exceeds it."""
+def describe(scores: pd.Series, ddof: int = 0, threshold: float | None = None, label: str = "",
+             scale: tuple[float, float] | None = None) -> StatResult:
+    """n, mean, SD (``ddof`` stated), CV, range, IQR, Gini, Theil.
+
+    ``threshold`` is 国脉 2023's convention, "标准差 0–5" for its 0–100 scores (上限 5 表示样本离散
+    偏大): a number on the **0–100 scale**, applied only where the index's ``scale`` (lowest,
+    highest) is known. On 0–100 it is used as given; on another scale it is rescaled by
+    (highest − lowest) / 100 (5 → 0.05 on 0–1) and the rule is stated; with no known scale it is
+    omitted and the sentence says why. It is a convention of that release, not a statistical test."""
     s = scores.dropna().astype(float)
     if len(s) < 2:
         return Missing.undefined("too_few_units", f"dispersion needs two or more units, got {len(s)}", n=len(s))
@@ -48,14 +54,27 @@ def describe(scores: pd.Series, ddof: int = 0, threshold: float | None = None, l
              "gini": gini(s) if positive else np.nan, "theil": theil(s) if positive else np.nan}
     facts["convention"] = "@population_sd" if ddof == 0 else "@sample_sd"
     facts["threshold_verdict"] = "@no_threshold"
-    if threshold is not None:
+    applied = None
+    if threshold is not None and scale is None:
+        facts["threshold_verdict"] = "@threshold_no_scale"
         facts["threshold"] = threshold
-        facts["threshold_verdict"] = "@above_threshold" if sd > threshold else "@within_threshold"
-        facts["sd_exceeds_threshold"] = bool(sd > threshold)
-    t = pd.DataFrame([{"label": label, **{k: v for k, v in facts.items() if not (isinstance(v, str) and v.startswith("@"))}}])
+    elif threshold is not None:
+        lo, hi = float(scale[0]), float(scale[1])
+        applied = float(threshold) * (hi - lo) / 100.0
+        facts["threshold"] = threshold
+        facts["threshold_applied"] = applied
+        facts["scale"] = f"{lo:g}–{hi:g}"
+        above = sd > applied
+        if (lo, hi) == (0.0, 100.0):
+            facts["threshold_verdict"] = "@above_guomai_threshold" if above else "@within_guomai_threshold"
+        else:
+            facts["threshold_verdict"] = "@above_guomai_threshold_rescaled" if above else "@within_guomai_threshold_rescaled"
+        facts["sd_exceeds_threshold"] = bool(above)
+    t = pd.DataFrame([{"label": label, **{k: v for k, v in facts.items() if not (isinstance(v, str) and (v.startswith("@") or k == "scale"))}}])
     conv = "population" if ddof == 0 else "sample"
     s_ = (f"{label + ': ' if label else ''}SD = {sd:.2f} ({conv}, n = {len(s)})"
-          + (f", {'above' if sd > threshold else 'within'} the threshold {threshold:g}" if threshold is not None else "")
+          + (f", {'above' if sd > applied else 'within'} 国脉 2023's convention of {threshold:g} on 0–100 ({applied:g} on {facts['scale']})"
+             if applied is not None else "")
           + f"; CV = {facts['cv']:.3f}, Gini = {facts['gini']:.3f}")
     return StatResult(t, s_, facts)
 
