@@ -47,7 +47,8 @@ SCHEMA: dict[str, Any] = {
     # the data: which dataset, which index (given or built), which periods
     "dataset": str,
     "panel_edition": str,
-    "index": {"measure": str, "components": list, "label": str, "framework": str, "options": dict},
+    "index": {"measure": str, "components": list, "label": str, "framework": str, "options": dict,
+              "variant": {"label": str, "base_label": str, "options": dict}},
     "year": int,
     "compare": (list, str),
     "cohort": (str, list),
@@ -57,7 +58,7 @@ SCHEMA: dict[str, Any] = {
     "published_references": list,
     # chapter options
     "ranks": {"ties": str},
-    "dispersion": {"ddof": int, "threshold": (int, float), "grouping": str},
+    "dispersion": {"ddof": int, "threshold": (int, float), "scale": list, "grouping": str},
     "progress": {"method": str, "ddof": int, "top": int},
     "pillars": {"top_n": int, "grouping": str},
     "cities": {"dataset": str, "types": str, "tiers": str, "shares": str},
@@ -328,9 +329,19 @@ def _check_index(index: dict[str, Any], ds: Any, file: str, problems: list[Param
     opts = index.get("options") or {}
     if isinstance(opts, dict):
         _check_options(opts, file, problems)
+    variant = index.get("variant")
+    if isinstance(variant, dict):
+        if "framework" not in index:
+            problems.append(ParamsError("'index.variant' (a second build to compare with) needs 'index.framework'", file=file,
+                                        column="index.variant"))
+        if not isinstance(variant.get("options"), dict) or not variant["options"]:
+            problems.append(ParamsError("'index.variant.options' must name the build options that differ (e.g. {normalisation: ccid})",
+                                        file=file, column="index.variant.options", got=variant.get("options")))
+        else:
+            _check_options(variant["options"], file, problems, where="index.variant.options")
 
 
-def _check_options(opts: dict[str, Any], file: str, problems: list[ParamsError]) -> None:
+def _check_options(opts: dict[str, Any], file: str, problems: list[ParamsError], where: str = "index.options") -> None:
     from dgkit.pipeline.build import (
         BASES,
         OPTION_KINDS,
@@ -342,12 +353,12 @@ def _check_options(opts: dict[str, Any], file: str, problems: list[ParamsError])
 
     for k, v in opts.items():
         if k in ("periods",) or k not in OPTIONS:
-            problems.append(ParamsError("unknown build option", file=file, column=f"index.options.{k}", got=k,
+            problems.append(ParamsError("unknown build option", file=file, column=f"{where}.{k}", got=k,
                                         expected=", ".join(o for o in OPTIONS if o != "periods") + " (periods come from year/compare)",
                                         suggestion=difflib.get_close_matches(str(k), OPTIONS, n=2, cutoff=0.5) or None))
             continue
         if k == "base" and v not in BASES:
-            problems.append(ParamsError("unknown base", file=file, column="index.options.base", got=v, expected=" | ".join(BASES),
+            problems.append(ParamsError("unknown base", file=file, column=f"{where}.base", got=v, expected=" | ".join(BASES),
                                         suggestion=difflib.get_close_matches(str(v), BASES, n=1, cutoff=0.3) or None))
         kind = OPTION_KINDS.get(k)
         if kind == "treat" and isinstance(v, bool):
@@ -358,7 +369,7 @@ def _check_options(opts: dict[str, Any], file: str, problems: list[ParamsError])
                 try:
                     make_step(kind, spec, k)
                 except StepError as exc:
-                    problems.append(ParamsError(exc.problem, file=file, column=f"index.options.{k}" + (f".{lev}" if lev is not None else ""),
+                    problems.append(ParamsError(exc.problem, file=file, column=f"{where}.{k}" + (f".{lev}" if lev is not None else ""),
                                                 expected=exc.expected, suggestion=exc.suggestion))
 
 
@@ -422,6 +433,11 @@ def _check_in_dataset(d: dict[str, Any], ds: Any, file: str, problems: list[Para
         if grp and grp not in ds.grouping_names:
             problems.append(_unknown(f"grouping of dataset {ds.name!r}", f"{sect}.grouping", grp, ds.grouping_names, file))
     _check_dynamics(d.get("dynamics"), file, problems)
+    sc = (d.get("dispersion") or {}).get("scale") if isinstance(d.get("dispersion"), dict) else None
+    if sc is not None and not (isinstance(sc, list) and len(sc) == 2 and all(isinstance(x, int | float) and not isinstance(x, bool) for x in sc)
+                               and sc[0] < sc[1]):
+        problems.append(ParamsError("dispersion.scale must be [lowest, highest] of the index's scale", file=file, column="dispersion.scale",
+                                    got=sc, expected="e.g. [0, 100] or [0, 1]"))
     _check_panel_edition(d.get("panel_edition"), file, problems)
 
 

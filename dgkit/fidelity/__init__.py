@@ -178,4 +178,6 @@ def verify(seeds: Iterable[str] | None = None, datasets: Iterable[str] | None = 
              "n_unexpected": len(unexpected), "n_seeds": int(t["seed"].nunique()), "inconsistencies": items}
     sentence = (f"{len(t)} printed figures recomputed from the bundled data: {facts['n_agree']} agree, "
                 f"{len(bad)} do not" + (": " + "; ".join(items) if items else "") + ".")
-    return StatResult(t, sentence, facts, {"unexpected": unexpected})
+    items = [{"key": r.claim_id.replace(".", "_"), "statement": r.statement, "printed": r.printed, "recomputed": r.recomputed,
+              "explanation": r.explanation or "—", "source": r.source} for r in bad.itertuples()]
+    return StatResult(t, sentence, facts, {"unexpected": unexpected, "items": items})

@@ -25,7 +25,7 @@ base_period     the period fitted once when ``base="base_period"`` (default: the
 weights         weighting step for every level, or ``{level: step}``; default ``framework``
 node_weights    ``{code: weight}``: fixed weights of nodes among their siblings (siblings given together)
 aggregation     step for every level, or ``{level: step}``; default: the framework's (else ``arithmetic``)
-rank            rank step (default ``{"method": "standard", "ties": "dense", "decimals": None}``: unrounded scores;
+rank            rank step (default ``{"method": "standard", "ties": "min", "decimals": None}``: unrounded scores;
                 ``decimals: 1`` ranks the scores as a report prints them, so equal printed scores tie)
 drop            codes of indicators (or pillars) to leave out
 types           ``{code: "count" | "index"}``: CCID indicator types to change
@@ -54,7 +54,7 @@ OPTIONS = ("periods", "impute", "treat", "normalisation", "base", "base_period",
 BASES = ("per_period", "base_period")
 OPTION_KINDS = {"impute": "impute", "treat": "treat", "normalisation": "normalise", "weights": "weight",
                 "aggregation": "aggregate", "rank": "rank"}  # build options that name steps
-DEFAULT_RANK = {"method": "standard", "ties": "dense", "decimals": None}
+DEFAULT_RANK = {"method": "standard", "ties": "min", "decimals": None}
 
 
 def _ensure_steps_registered() -> None:

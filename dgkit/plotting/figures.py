@@ -221,6 +221,31 @@ def labelled_scatter(x: pd.Series, y: pd.Series, names=None, lang: str = "zh", x
 
 
 @skippable
+def build_comparison(compared, lang: str = "zh", title: str | None = None, synthetic: bool = False):  # noqa: ANN001
+    """Ranks of one build against another (a :func:`dgkit.stats.ranking.compare_builds` result): one
+    point per unit, the diagonal where ranks agree, the units that move most labelled."""
+    use_style(lang)
+    plt = _plt()
+    t = compared.table
+    a, b = compared.facts["label_a"], compared.facts["label_b"]
+    x, y = t[f"rank_{a}"].to_numpy(float), t[f"rank_{b}"].to_numpy(float)
+    n = len(t)
+    fig, ax = plt.subplots(figsize=(5.5, 5.5))
+    ax.plot([1, n], [1, n], color="#999999", lw=0.8, ls="--", zorder=1)
+    moved = t["rank_change"].abs().to_numpy()
+    ax.scatter(x, y, s=10 if n > MAX_ROWS else 22, c=np.where(moved > 0, "#d55e00", "#0072b2"), zorder=2)
+    show = np.argsort(-moved, kind="stable")[: min(8, n)] if n > 40 else np.arange(n)
+    for i in show:
+        ax.annotate(str(t["name"].iat[i]), (x[i], y[i]), fontsize=6.5, xytext=(3, 2), textcoords="offset points")
+    ax.invert_xaxis()
+    ax.invert_yaxis()
+    ax.set_xlabel(_t(lang, "words.rank_of", label=a))
+    ax.set_ylabel(_t(lang, "words.rank_of", label=b))
+    _title(ax, title, synthetic, lang)
+    return fig
+
+
+@skippable
 def group_strip(scores: pd.Series, groups: pd.Series, lang: str = "zh", title: str | None = None, synthetic: bool = False):
     use_style(lang)
     plt = _plt()

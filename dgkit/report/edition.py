@@ -148,13 +148,16 @@ class Edition:
         c = self.dataset.citation or self.dataset.title
         return self.t("report.built_citation", citation=c, framework=self.framework_label) if self.built else c
 
-    def describe(self) -> Any:
-        """A short statement of what this edition analyses (shown at the top of every chapter)."""
+    def describe(self, of: Edition | None = None) -> Any:
+        """A short statement of what this edition analyses (shown at the top of every chapter);
+        ``of``: the edition that names this one as its panel edition (the statement says so)."""
         from IPython.display import Markdown
 
         how = self.t("report.how_built", framework=self.framework_label) if self.built else self.t("report.how_given", measure=self.measure)
         text = self.t("report.edition_line", title=self.title, dataset=self.dataset.title, level=self.t(f"levels.{self.level}"),
                       n=len(self.scores()), year=self.year, periods=", ".join(map(str, self.periods)), how=how, citation=self.citation)
+        if of is not None and of is not self:
+            text = of.t("report.panel_line", edition=of.name, title=of.title, panel=self.title) + "\n\n" + text
         if self.synthetic:
             text = "**" + self.t("report.synthetic_warning") + "**\n\n" + text
         return Markdown(text)
@@ -202,6 +205,24 @@ class Edition:
         if not self.built:
             return Missing(self.t("skips.not_built", measure=self.measure, dataset=self.dataset.short_title))
         return self._build
+
+    def variant(self) -> Any:
+        """The second build of params ``index.variant`` (the same data and framework with some
+        options changed, e.g. the CCID formulas beside the entropy method), or Missing."""
+        b = self.build()
+        v = (self.params.get("index") or {}).get("variant")
+        if isinstance(b, Missing) or not v:
+            return b if isinstance(b, Missing) else Missing(self.t("skips.no_variant"))
+        return b.regen(**v["options"])
+
+    def variant_labels(self) -> tuple[str, str]:
+        """Names of the build and of its variant (params ``index.variant.base_label`` and ``label``;
+        default: the options that differ)."""
+        v = (self.params.get("index") or {}).get("variant") or {}
+        opts = v.get("options") or {}
+        base = (self.params.get("index") or {}).get("options") or {}
+        return (str(v.get("base_label") or ", ".join(f"{k}: {base.get(k, '—')}" for k in opts) or "A"),
+                str(v.get("label") or ", ".join(f"{k}: {o}" for k, o in opts.items()) or "B"))
 
     @functools.cached_property
     def _panel_all(self) -> pd.DataFrame:
@@ -418,6 +439,46 @@ class Edition:
         ok = [p for p in ds.periods if p <= self.year]
         return max(ok) if ok else None
 
+    def index_scale(self) -> tuple[float, float] | None:
+        """The scale the analysed index lives on: params ``dispersion.scale``, else the dataset's
+        ``scales`` entry for the measure, else, for a built index, the min-max range when every
+        indicator is min-max scaled per period and every level is an arithmetic mean; None when
+        unknown (a convention tied to a scale, such as 国脉's SD threshold, is then not applied)."""
+        import re
+
+        sc = self.option("dispersion.scale")
+        if sc:
+            return float(sc[0]), float(sc[1])
+        if not self.built:
+            return self.dataset.scales.get(str(self.measure))
+        r = self._build.recipe()
+        norm, agg = r[r["stage"] == "normalise"], r[r["stage"] == "aggregate"]
+        if (norm["method"] == "minmax").all() and (agg["method"] == "arithmetic").all():
+            lim = {re.search(r"lo=([-\d.]+), hi=([-\d.]+)", o).groups() if re.search(r"lo=([-\d.]+), hi=([-\d.]+)", o) else None
+                   for o in norm["options"]}
+            if len(lim) == 1 and None not in lim and not norm["options"].str.contains("base period").any():
+                lo, hi = next(iter(lim))
+                return float(lo), float(hi)
+        return None
+
+    def data_flags(self) -> StatResult | Missing:
+        """The rows the dataset's ``checks`` flag (:meth:`Dataset.flags`), as a result: the table and
+        the counts by reason and period. Missing when the dataset declares no check."""
+        ds = self.dataset
+        if not ds.checks:
+            return Missing(self.t("skips.no_flags"))
+        t = ds.flags()
+        t = t[t["unit_id"].isin(self.cohort(pd.Index(t["unit_id"].unique())))].reset_index(drop=True)
+        c = ds.checks[0]
+        rule = "; ".join(f"{k['measure']} = mean({', '.join(k['mean_of'])}) ± {k['tolerance']:g}" for k in ds.checks)
+        counts = t["reason"].value_counts()
+        by_reason = (", " if self.lang == "en" else "; ").join(
+            self.t(f"skips.flag_{r}", n=int(counts[r]), tolerance=f"{c['tolerance']:g}") for r in ("zero", "deviates") if r in counts)
+        periods = ", ".join(f"{p} ({n})" for p, n in t.groupby("period").size().items()) or "—"
+        facts = {"n": len(t), "rule": rule, "by_reason": by_reason or "—", "periods": periods,
+                 "n_zero": int(counts.get("zero", 0)), "n_deviates": int(counts.get("deviates", 0))}
+        return StatResult(t, f"{len(t)} rows flagged ({rule})", facts)
+
     def printed_ranks(self) -> pd.Series | Missing:
         """The dataset's printed ranks for the focus year (reference ``rank_printed``)."""
         if self.built or "rank_printed" not in self.dataset.references.columns:
@@ -524,6 +585,37 @@ class Edition:
             return implied
         return implied.extra["residuals"]
 
+    def data_names(self) -> set[str]:
+        """Names of every bundled dataset and catalogued table this edition reads: its dataset, the
+        cities, benchmark, published-reference and panel editions' datasets, and the catalogue
+        tables behind their files."""
+        from dgkit import data
+        from dgkit.datasets import open_dataset
+
+        names = {self.dataset.name, *map(str, self.params.get("published_references") or []),
+                 *map(str, (self.params.get("benchmark") or {}).get("datasets") or [])}
+        if (self.params.get("cities") or {}).get("dataset"):
+            names.add(str(self.params.get("cities")["dataset"]))
+        if self.params.get("panel_edition"):
+            names.add(self.panel_edition().dataset.name)
+        files: set[Path] = set()
+        for n in list(names):
+            try:
+                ds = open_dataset(n)
+            except Exception:  # noqa: BLE001 - a name params already validated; a missing one has nothing to add
+                continue
+            names.add(ds.name)
+            files |= {Path(f["path"]).resolve() for f in ds.files if f.get("path")}
+        by_path = {data.path(k).resolve(): k for k in data.CATALOGUE}
+        return names | {by_path[f] for f in files if f in by_path}
+
+    def published_claims(self) -> StatResult | Missing:
+        """Every printed figure of the seed reports about this edition's data, recomputed
+        (:func:`dgkit.fidelity.verify`); Missing when none concerns it."""
+        from dgkit import fidelity
+
+        return fidelity.verify(datasets=self.data_names())
+
     # ------------------------------------------------------------------ other indices
     def benchmarks(self) -> dict[str, pd.Series] | Missing:
         """External indices on the units they share with the analysed index (≥ 3): the params'
@@ -596,9 +688,11 @@ class Edition:
         return tier, members, shares if shares is not None else Missing(self.t("skips.no_published_table", table="shares"))
 
     def panel_edition(self) -> Edition:
-        """The edition whose multi-period index chapters 12 and 13 analyse: the one named by
-        params ``panel_edition`` (e.g. the default edition, whose published index has one period,
-        names the NBS example index of 2013-2023), else this edition itself."""
+        """The edition whose built, multi-period index chapters 1 (build), 4 (pillars), 7 (progress),
+        10 (robustness), 12 and 13 (disparity, dynamics) analyse: the one named by params
+        ``panel_edition``, else this edition itself. The default edition analyses Tsinghua 2020's
+        published one-period index in the other chapters and names the NBS example index of
+        2013-2023 (nbs.yaml) for these."""
         pe = self.params.get("panel_edition")
         return open_edition(pe) if pe else self
 

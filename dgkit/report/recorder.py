@@ -172,11 +172,14 @@ class Recorder:
             shown = shown.hide(axis="index")
         _display(shown)
 
-    def fact(self, key: str, result: Any = None, value: Any = None, source: str | None = None, **fields: Any) -> None:
+    def fact(self, key: str, result: Any = None, value: Any = None, source: str | None = None, template: str | None = None,
+             **fields: Any) -> None:
         """Record a finding: a sentence in the edition's language and the numbers it states.
 
-        The sentence is the catalogue's ``facts.<key>`` formatted with ``result.facts`` (a result
-        object) and ``fields``; ``value`` defaults to every field the sentence names (a mapping)."""
+        The sentence is the catalogue's ``facts.<template>`` (default: ``key``) formatted with
+        ``result.facts`` (a result object) and ``fields``; ``value`` defaults to every field the
+        sentence names (a mapping)."""
+        tkey = template or key
         if isinstance(result, Missing):
             self.skip(key, result)
             return
@@ -191,17 +194,17 @@ class Recorder:
         elif result is not None:
             values["value"] = result
         values.update(fields)
-        missing = [f for f in self.t.fields(f"facts.{key}") if f not in values]
+        missing = [f for f in self.t.fields(f"facts.{tkey}") if f not in values]
         if missing:
             raise KeyError(f"facts.{key} names {missing}, which the result does not have (it has {sorted(values)})")
-        sentence = self.mark(self.t(f"facts.{key}", **{k: self._word(v, values) for k, v in values.items()}))
+        sentence = self.mark(self.t(f"facts.{tkey}", **{k: self._word(v, values) for k, v in values.items()}))
         if source is None and result is not None:
             source = (getattr(result, "extra", {}) or {}).get("source")
         if value is None:  # every number the sentence states, by name (facts.json keeps them unrounded)
             value = values["value"] if "value" in values else {
                 f: (str(self._word(values[f])) if isinstance(values[f], str) else
                     [str(self._word(x)) if isinstance(x, str) else x for x in values[f]] if isinstance(values[f], list | tuple) else values[f])  # ids as names
-                for f in self.t.fields(f"facts.{key}") if f in values}
+                for f in self.t.fields(f"facts.{tkey}") if f in values}
         self.facts[key] = {"value": _clean(value), "sentence": sentence, "source": source if source is not None else self.source,
                            "chapter": self.prefix}
         atomic_write_bytes(self.out / "facts" / f"{self.prefix}.json",
@@ -215,6 +218,16 @@ class Recorder:
         src = source if source is not None else (getattr(result, "extra", {}) or {}).get("source")
         self.table(result.table, name, decimals=decimals, source=src, **fields)  # type: ignore[arg-type]
         self.fact(name, result, source=src, **fields)
+
+    def items(self, result: Any, name: str) -> None:
+        """One fact per item of a result (``result.extra["items"]``: mappings with a ``key`` and the
+        fields of the catalogue's ``facts.<name>_item``), each with its own source when it has one:
+        e.g. every printed figure that a recomputation contradicts."""
+        if isinstance(result, Missing):
+            return
+        for it in (getattr(result, "extra", {}) or {}).get("items", []):
+            fields = {k: v for k, v in it.items() if k != "key"}
+            self.fact(f"{name}.{it['key']}", source=fields.get("source"), template=f"{name}_item", **fields)
 
     def _word(self, v: Any, values: dict[str, Any] | None = None) -> Any:
         """A fact's field in the edition's language: ``@word`` from the catalogue's words, a unit id as
