@@ -409,7 +409,8 @@ def test_single_period_states_why_progress_is_skipped(cpsc_report):
     assert all("2" in s["reason"] and ("期" in s["reason"] or "period" in s["reason"]) for s in skips), skips
     m = _manifest(r)
     assert m["chapters"]["07_progress"]["outcome"] == "skipped"
-    assert m["chapters"]["08_dispersion"]["outcome"] == "partial"  # the cross-section is analysed, convergence is not
+    assert m["chapters"]["08_dispersion"]["outcome"] == "ok"  # the cross-section is analysed
+    assert m["chapters"]["12_disparity"]["outcome"] == "skipped"  # convergence needs periods
     index = (r.path / "index.html").read_text(encoding="utf-8")
     assert all(html.escape(s["reason"]) in index for s in skips)
     assert not list((r.path / "tables").glob("07_progress__*"))

@@ -89,3 +89,17 @@ def test_every_output_a_notebook_records_has_its_caption_and_sentence_in_the_cat
                         assert t.has(f"facts.{node.args[0].value}"), (path.stem, node.args[0].value)
                 if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "t" and node.args:
                     assert t.has(node.args[0].value), (path.stem, node.args[0].value)
+
+
+def test_items_record_one_fact_per_item_with_its_own_source(tmp_path):
+    from dgkit.report.recorder import Recorder
+    from dgkit.stats.result import StatResult
+
+    rec = Recorder(tmp_path, "11_benchmark", "en", "edition source")
+    items = [{"key": "a_b", "statement": "top-5 mean", "printed": "54.1", "recomputed": "55.0", "explanation": "x.", "source": "CCID 2020 §2"},
+             {"key": "c_d", "statement": "tier count", "printed": "4", "recomputed": "5", "explanation": "y.", "source": "Tsinghua CDG 2020 表3-1"}]
+    rec.items(StatResult(pd.DataFrame(), "", {}, {"items": items}), "published_claims")
+    assert set(rec.facts) == {"published_claims.a_b", "published_claims.c_d"}
+    f = rec.facts["published_claims.a_b"]
+    assert f["source"] == "CCID 2020 §2" and "printed 54.1, recomputed 55.0" in f["sentence"]
+    assert rec.facts["published_claims.c_d"]["source"] == "Tsinghua CDG 2020 表3-1"

@@ -162,12 +162,14 @@ def test_report_files(report_2020):
         assert ts[rel] == hashlib.sha256((ROOT / rel).read_bytes()).hexdigest()
     assert m["synthetic_inputs"] is False and "demo_panel" not in m["datasets"]
     assert all(v["status"] == "ok" for v in m["chapters"].values())
-    # the published index is analysed, not built: chapters 1 (partly), 4, 7 and 10 state why they skip
-    assert m["chapters"]["04_pillars"]["outcome"] == "skipped" and m["chapters"]["10_robustness"]["outcome"] == "skipped"
-    assert m["chapters"]["01_index_construction"]["outcome"] == "partial" and m["chapters"]["02_ranking"]["outcome"] == "ok"
-    assert "index.framework" in m["chapters"]["10_robustness"]["skipped_sections"][0]["reason"]
+    # real data everywhere: the published Tsinghua index is analysed and the NBS example index is built
+    # (chapters 1, 4, 7, 10, 12, 13 through panel_edition), so no chapter skips for want of a built index
+    for c in ("01_index_construction", "04_pillars", "07_progress", "10_robustness", "12_disparity", "13_dynamics"):
+        assert m["chapters"][c]["outcome"] == "ok", (c, m["chapters"][c].get("skipped_sections"))
+    assert "nbs_digital" in m["datasets"]
+    assert m["chapters"]["02_ranking"]["outcome"] == "partial"  # Tsinghua declares no consistency check
     index = (r / "index.html").read_text(encoding="utf-8")
-    assert "2020 期数据" in index and "html/code/02_ranking.html" in index and "清华大学数据治理研究中心" in index
+    assert "html/code/02_ranking.html" in index and "清华大学数据治理研究中心" in index
     assert "# Facts" in (r / "facts.md").read_text()
 
 
@@ -181,15 +183,22 @@ def test_facts_hold_the_headline_numbers(report_2020):
     assert rk["value"]["n_at_or_above_mean"] == int((t >= t.mean()).sum()) == 17
     assert "17 个单位达到或高于均值" in rk["sentence"] and "竞争排名" in rk["sentence"]
     # competition ranks on unrounded scores against the printed ranks: the printed ties differ in 2 places
-    assert f["02_ranking.printed_ranks"]["value"] == {"n_printed_differ": 2, "n_printed": 31, "ties": "竞争排名 (1, 2, 2, 4)"}
+    # they differ only by the tie rule (the report ranks unrounded scores): no printed rank contradicts the scores
+    assert f["02_ranking.printed_ranks"]["value"] == {"n_printed_differ": 2, "n_printed": 31, "n_printed_inconsistent": 0,
+                                                      "ties": "竞争排名 (1, 2, 2, 4)"}
     eco = f["06_economy.economy"]
     assert eco["value"]["pearson_r_gdp"] == pytest.approx(0.558, abs=0.001)
     assert "R = 0.56" in eco["sentence"] and "n = 31, p < 0.01" in eco["sentence"]
     assert "tsinghua_fixed 0/31" in f["03_tiers.tier_reconciliation"]["sentence"]
     assert f["09_cities.type_tier_shares"]["value"]["n_printed_differ"] == 2
-    iw = f["01_index_construction.implied_weights"]
+    iw = f["11_benchmark.implied_weights"]
     assert iw["value"]["n"] == 5 and "CCID 2020" in iw["sentence"]
     assert f["11_benchmark.kappa"]["value"]["n"] == 31
+    built = f["01_index_construction.build_variant"]["value"]
+    assert built["n"] == 31 and built["label_a"] == "熵权法" and 0.9 < built["rho"] <= 1
+    claims = f["11_benchmark.published_claims"]["value"]
+    assert claims["n"] > 300 and claims["n_inconsistent"] == sum(k.startswith("11_benchmark.published_claims.") for k in f)
+    assert "高于国脉 2023 的惯例阈值 5 (0–100 分制" in f["08_dispersion.dispersion"]["sentence"]
     assert not any("SYNTHETIC" in v["sentence"] or "合成" in v["sentence"] for v in f.values())
     assert all(v["source"] for v in f.values())
 

@@ -226,8 +226,8 @@ class Recorder:
         if isinstance(result, Missing):
             return
         for it in (getattr(result, "extra", {}) or {}).get("items", []):
-            fields = {k: v for k, v in it.items() if k != "key"}
-            self.fact(f"{name}.{it['key']}", source=fields.get("source"), template=f"{name}_item", **fields)
+            fields = {k: v for k, v in it.items() if k not in ("key", "source")}
+            self.fact(f"{name}.{it['key']}", source=it.get("source"), template=f"{name}_item", **fields)
 
     def _word(self, v: Any, values: dict[str, Any] | None = None) -> Any:
         """A fact's field in the edition's language: ``@word`` from the catalogue's words, a unit id as
