@@ -8,7 +8,6 @@ import pandas as pd
 import pytest
 from scipy import stats as st
 
-from dgkit import normalise
 from dgkit.datasets import open_dataset
 from dgkit.errors import ParamsError
 from dgkit.params import load_params
