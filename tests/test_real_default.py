@@ -101,3 +101,17 @@ def test_index_scale_comes_from_params_dataset_or_recipe(default, tmp_path):
     assert demo.index_scale() is None  # CCID formulas: not a bounded scale
     mm = demo.build().regen(normalisation="minmax", base="per_period")
     assert float(mm.index.min()) >= 0 and float(mm.index.max()) <= 100
+
+
+def test_pillar_contributions_add_up_to_the_index(default):
+    """The stacked bars of chapter 1: each pillar's part in index points, adding to the index
+    (a part is w_pillar × pillar score for arithmetic means with complete data)."""
+    ix = default.panel_edition()
+    parts = ix.contributions()
+    s = ix.scores()
+    assert np.allclose(parts.sum(axis=1), s.reindex(parts.index), rtol=1e-9)
+    b = ix.build()
+    pil = b.scores.xs(ix.year, level="period")[b.top_nodes]
+    by_hand = pil.mul(b.pillar_weights, axis=1)
+    by_hand.columns = [b.framework.label(c, ix.lang) for c in by_hand.columns]
+    assert np.allclose(parts[by_hand.columns], by_hand.reindex(parts.index), rtol=1e-9)

@@ -177,8 +177,8 @@ class Build:
 
     @property
     def contributions(self) -> pd.DataFrame:
-        """Each indicator's share of the index, ``w_overall·z / Σ_available w_overall`` (exact with
-        complete data and arithmetic means; empty otherwise)."""
+        """Each indicator's part of the index in index points, ``w_overall·z / Σ_available w_overall``:
+        the parts of a unit add up to its index (exact with arithmetic means; NaN otherwise)."""
         Z = self.normalised
         if not self.additive:
             return pd.DataFrame(np.nan, index=Z.index, columns=Z.columns)

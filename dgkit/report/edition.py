@@ -329,8 +329,7 @@ class Edition:
                 code = par[code]
             return code
 
-        idx = b.index.xs(p, level="period")
-        parts = C.T.groupby([top_of(c) for c in C.columns]).sum().T.mul(idx, axis=0)
+        parts = C.T.groupby([top_of(c) for c in C.columns]).sum().T  # index points: the parts add up to the index
         parts.columns = [fw.label(c, self.lang) for c in parts.columns]
         s = self.scores(p)
         return parts.loc[parts.index.isin(s.index)] if not isinstance(s, Missing) else s
