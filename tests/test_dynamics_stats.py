@@ -424,3 +424,20 @@ def test_results_state_their_finding_in_zh_and_en_with_n_periods_and_options(egd
     assert f"{n} 个单位" in zh and f"{first}–{last}" in zh and "混合分位数" in zh
     b = convergence.beta_convergence(egdi, "conditional")
     assert "unit and period fixed effects" in b.text("beta_conditional", "en") and "双向固定效应" in b.text("beta_conditional", "zh")
+
+
+def test_beta_speed_is_stated_only_where_it_is_defined():
+    """λ = −ln(1 + βΔt)/Δt needs βΔt > −1: every unit reaching the same level in one step gives
+    β = −1 exactly (growth = ln c − ln y), so the speed and half-life are undefined, and said so."""
+    from dgkit.report.labels import Labels
+    from dgkit.stats import convergence
+
+    y0 = pd.Series([10.0, 20.0, 35.0, 50.0, 80.0, 120.0], index=[f"u{i}" for i in range(6)])
+    panel = pd.DataFrame({2020: y0, 2021: 60.0, 2022: 60.0})
+    r = convergence.beta_convergence(panel, "absolute")
+    assert r.facts["beta"] == pytest.approx(-1.0) and r.facts["speed_text"] == "@speed_beta_below_bound"
+    assert "无定义" in r.text("beta_absolute", "zh") and "nan" not in r.text("beta_absolute", "en")
+    half = pd.DataFrame({2020: y0, 2021: y0 ** 0.5 * 8, 2022: (y0 ** 0.5 * 8) ** 0.5 * 8})  # β = −0.5: λ = ln 2, half-life 1 year
+    h = convergence.beta_convergence(half, "absolute")
+    assert h.facts["beta"] == pytest.approx(-0.5) and h.facts["half_life"] == pytest.approx(1.0)
+    assert h.facts["speed_text"] == "@speed_half_life" and "半衰期 1.0 年" in h.text("beta_absolute", "zh")

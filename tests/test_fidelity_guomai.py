@@ -1,4 +1,4 @@
-"""国脉 2023 五等分: which reading gives the printed "4 of 32" (claim guomai_2023.first_tier_count_by_count_reading).
+"""国脉 2023 五等分: which reading gives the printed "4 of 32" (the count reading is not a claim of the register: it is a reading the print rules out).
 
 The release prints only the four first-tier scores, so the two readings are tested on cohorts that
 complete the printed four with scores of our own (below 80.13, as the print implies): the count

@@ -239,6 +239,13 @@ class Dataset:
             lines.append("  covariates: " + ", ".join(self.covariates.columns))
         if len(self.references.columns) or self.reference_tables:
             lines.append("  published references: " + ", ".join([*self.references.columns, *self.reference_tables]))
+        if self.scales:
+            lines.append("  scales: " + ", ".join(f"{m} [{lo:g}, {hi:g}]" for m, (lo, hi) in self.scales.items()))
+        if self.checks:
+            f = self.flags()
+            by = f.groupby(["reason"]).size().to_dict()
+            lines.append(f"  checks: {len(f)} row(s) flagged (kept as given, listed in chapter 2)"
+                         + (": " + ", ".join(f"{n} {r}" for r, n in by.items()) if by else ""))
         for a in self.assumptions:
             lines.append(f"  assumed: {a}")
         for w in self.warnings:
@@ -854,6 +861,10 @@ def load(spec: DatasetSpec) -> tuple[Dataset | None, _Loader]:
         repairs=L.repairs, warnings=L.warnings, assumptions=spec.assumptions, aliases=spec.aliases, sources=sources,
         ordinals=spec.ordinal, short_title=spec.short_title, scales=spec.scales, checks=spec.checks,
     )
+    for m in spec.scales:
+        if m not in values.columns and m not in references.columns:
+            L.problems.append(Problem(f"scales: {m!r} is not a measure", file=str(spec.path), key=f"scales.{m}",
+                                      expected=", ".join(values.columns), suggestion=closest_column(m, list(values.columns))))
     for c in spec.checks:
         unknown = [m for m in (c["measure"], *c["mean_of"]) if m not in values.columns]
         if unknown:

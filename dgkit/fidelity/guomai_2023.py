@@ -69,18 +69,6 @@ def guomai_order(cohort: str, metric: str) -> str:
 
 
 @check
-def guomai_first_tier_size_by_count(cohort: str) -> int:
-    """First 梯队 size under the count reading of 五等分 (dgkit.tiers.five_equal_parts, by="count") for
-    the printed cohort size n: it depends on rank positions only, so positions n … 1 stand in for scores."""
-    from dgkit import tiers
-
-    f = _facts()
-    n = int(f.loc[(f["cohort"] == cohort) & (f["metric"] == "cohort_size"), "number"].iat[0])
-    positions = pd.Series(range(n, 0, -1), index=[f"u{i}" for i in range(1, n + 1)], dtype=float)
-    return int((tiers.five_equal_parts(positions, by="count") == tiers.ECHELON_LABELS[0]).sum())
-
-
-@check
 def guomai_awards_total() -> int:
     """Sum of the awards of the five printed categories (guomai_2023_facts, metric awards_category)."""
     f = _facts()

@@ -585,9 +585,10 @@ class Edition:
         return implied.extra["residuals"]
 
     def data_names(self) -> set[str]:
-        """Names of every bundled dataset and catalogued table this edition reads: its dataset, the
-        cities, benchmark, published-reference and panel editions' datasets, and the catalogue
-        tables behind their files."""
+        """Names of the bundled datasets this edition reads (its dataset, the cities, benchmark,
+        published-reference and panel editions' datasets) and of the published tables behind their
+        files; the built-in reference tables every dataset of a level reads (provinces, cities, GDP)
+        are not named, so a claim about them belongs to no edition in particular."""
         from dgkit import data
         from dgkit.datasets import open_dataset
 
@@ -605,7 +606,7 @@ class Edition:
                 continue
             names.add(ds.name)
             files |= {Path(f["path"]).resolve() for f in ds.files if f.get("path")}
-        by_path = {data.path(k).resolve(): k for k in data.CATALOGUE}
+        by_path = {data.path(k).resolve(): k for k in data.CATALOGUE if data.CATALOGUE[k][1] == "published"}
         return names | {by_path[f] for f in files if f in by_path}
 
     def published_claims(self) -> StatResult | Missing:
@@ -642,7 +643,7 @@ class Edition:
             c = c[c.index.isin(s.index)]
             if len(c) >= 3:
                 c.attrs["source"] = ds.citation
-                out[f"{ds.short_title} {per}" if per != self.year else ds.short_title] = c
+                out[f"{ds.short_title} {per}" if per != self.year and str(per) not in ds.short_title else ds.short_title] = c
         if not out:
             return Missing(self.t("skips.no_benchmark", level=self.t(f"levels.{self.level}")))
         own_s = s.copy()

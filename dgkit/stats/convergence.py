@@ -107,7 +107,8 @@ def beta_convergence(panel: pd.DataFrame, kind: str = "absolute", controls: dict
     facts = {"kind": f"@beta_{kind}", "beta": beta, "se": se, "p": p, "p_text": fmt_p(p), "n_obs": int(m.nobs), "units": int(units),
              "periods": int(periods) + 1, "first": str(cols[0]), "last": str(cols[-1]), "speed": float(lam) if np.isfinite(lam) else np.nan,
              "half_life": half, "r2": float(m.rsquared), "verdict": verdict, "controls": ", ".join(controls or {}) or "—",
-             "fixed_effects": "@fe_two_way" if kind == "conditional" else "@fe_none"}
+             "fixed_effects": "@fe_two_way" if kind == "conditional" else "@fe_none",
+             "speed_text": "@speed_half_life" if np.isfinite(half) else ("@speed_beta_below_bound" if not np.isfinite(lam) else "@speed_no_half_life")}
     s = (f"{kind} β-convergence ({cols[0]}–{cols[-1]}, {units} units, {int(m.nobs)} unit-steps): β = {beta:.4f} "
          f"(SE {se:.4f}, clustered by unit), {fmt_p(p)}" + (f", half-life {half:.1f} years" if np.isfinite(half) else ""))
     return StatResult(table, s, facts, {"model": m})
