@@ -429,7 +429,6 @@ def test_results_state_their_finding_in_zh_and_en_with_n_periods_and_options(egd
 def test_beta_speed_is_stated_only_where_it_is_defined():
     """λ = −ln(1 + βΔt)/Δt needs βΔt > −1: every unit reaching the same level in one step gives
     β = −1 exactly (growth = ln c − ln y), so the speed and half-life are undefined, and said so."""
-    from dgkit.report.labels import Labels
     from dgkit.stats import convergence
 
     y0 = pd.Series([10.0, 20.0, 35.0, 50.0, 80.0, 120.0], index=[f"u{i}" for i in range(6)])
