@@ -55,7 +55,7 @@ def make_demo_panel(seed: int = SEED) -> pd.DataFrame:
     t = (drv["year"] - 2019).to_numpy()
     lat = drv["latent"].to_numpy()
     for ind in inds.itertuples():
-        if ind.type == "count":
+        if getattr(ind, "type_by_name", ind.type) == "count":  # what the indicator counts (the CCID scoring type is count for all: data/frameworks/ccid_2020.yaml)
             a = rng.uniform(2.0, 7.0)
             e = rng.normal(0, 0.45, len(drv))
             v = np.exp(a + 1.1 * lat + 0.08 * t + e)
@@ -78,7 +78,7 @@ def make_demo_panel(seed: int = SEED) -> pd.DataFrame:
             continue
         out.iat[r, 3 + c] = np.nan
     for ind in inds.itertuples():
-        if ind.type == "count":
+        if getattr(ind, "type_by_name", ind.type) == "count":  # what the indicator counts (the CCID scoring type is count for all: data/frameworks/ccid_2020.yaml)
             out[ind.code] = out[ind.code].round(0).astype("Int64")
     return out
 
