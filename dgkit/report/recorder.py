@@ -202,8 +202,8 @@ class Recorder:
             source = (getattr(result, "extra", {}) or {}).get("source")
         if value is None:  # every number the sentence states, by name (facts.json keeps them unrounded)
             value = values["value"] if "value" in values else {
-                f: (str(self._word(values[f])) if isinstance(values[f], str) else
-                    [str(self._word(x)) if isinstance(x, str) else x for x in values[f]] if isinstance(values[f], list | tuple) else values[f])  # ids as names
+                f: (str(self._word(values[f], values)) if isinstance(values[f], str) else
+                    [str(self._word(x, values)) if isinstance(x, str) else x for x in values[f]] if isinstance(values[f], list | tuple) else values[f])  # ids as names
                 for f in self.t.fields(f"facts.{tkey}") if f in values}
         self.facts[key] = {"value": _clean(value), "sentence": sentence, "source": source if source is not None else self.source,
                            "chapter": self.prefix}
