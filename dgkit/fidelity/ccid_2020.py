@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from dgkit import data
-from dgkit.fidelity import check
+from dgkit.fidelity import cached, check
 
 HALF = 0.05  # every CCID figure used here is printed to one decimal
 
@@ -71,6 +71,7 @@ def _n_units() -> int:
     return int(f.loc[f["metric"] == "n_units", "value"].iat[0])
 
 
+@cached
 def _framework():
     from dgkit.framework import load_framework
 

@@ -18,12 +18,13 @@ import numpy as np
 import pandas as pd
 
 from dgkit import data
-from dgkit.fidelity import check
+from dgkit.fidelity import cached, check
 
 _DATASETS = {"province": "cpsc_2019_provinces", "city": "cpsc_2019_cities"}
 GROUPS = ["非常高", "高", "中"]
 
 
+@cached
 def _table(level: str) -> pd.DataFrame:
     """unit_id, name, score (NaN when unprinted) and printed rank of the 2019 data, from the dataset."""
     from dgkit.datasets import open_dataset

@@ -190,8 +190,10 @@ def build(data: Any, framework: str | Framework | dict[str, Any] = "ccid_2020", 
 
 
 def run(X0: pd.DataFrame, fw0: Framework, options: dict[str, Any], *, data: Any = None, synthetic: bool = False,
-        dataset: Any = None) -> Any:
-    """One build from the original panel and framework (what ``regen`` replays)."""
+        dataset: Any = None, prior: tuple[tuple[str, ...], dict[Any, Any]] | None = None) -> Any:
+    """One build from the original panel and framework (what ``regen`` replays). ``prior``: the
+    indicator codes and per-period audits of an earlier build of the same panel; an audit reads the
+    raw indicators only, so a period with the same indicators reuses it."""
     from dgkit.audit import audit
     from dgkit.impute import LOG_COLUMNS, changes
     from dgkit.pipeline.result import Build
@@ -254,7 +256,8 @@ def run(X0: pd.DataFrame, fw0: Framework, options: dict[str, Any], *, data: Any 
     def fit_rows(p: Any) -> np.ndarray:
         return by_period[base_period] if base_period is not None else by_period[p]
 
-    audits = {p: audit(X.loc[by_period[p]].droplevel("period")) for p in periods}
+    reuse = prior[1] if prior is not None and prior[0] == tuple(X.columns) else {}
+    audits = {p: reuse[p] if p in reuse else audit(X.loc[by_period[p]].droplevel("period")) for p in periods}
     for p, a in audits.items():
         fl = a.flagged_indicators
         if len(fl):

@@ -278,7 +278,8 @@ class Build:
         if changes.get("base") == "per_period" and "base_period" not in changes:
             merged.pop("base_period", None)  # back to per-period fitting: the base period goes with it
         opts = {k: v for k, v in merged.items() if v is not None}
-        return run(self.panel, self.framework_original, check_options(opts), data=self.data, synthetic=self.synthetic, dataset=self.dataset)
+        return run(self.panel, self.framework_original, check_options(opts), data=self.data, synthetic=self.synthetic, dataset=self.dataset,
+                   prior=(tuple(self.raw.columns), self.audits))
 
     def compare(self, other: Build, period: Any = None) -> Comparison:
         """Index and rank of this build beside another, the rank change (other − this) and what changed."""
