@@ -443,22 +443,17 @@ class Edition:
         ``scales`` entry for the measure, else, for a built index, the min-max range when every
         indicator is min-max scaled per period and every level is an arithmetic mean; None when
         unknown (a convention tied to a scale, such as 国脉's SD threshold, is then not applied)."""
-        import re
-
         sc = self.option("dispersion.scale")
         if sc:
             return float(sc[0]), float(sc[1])
         if not self.built:
             return self.dataset.scales.get(str(self.measure))
-        r = self._build.recipe()
-        norm, agg = r[r["stage"] == "normalise"], r[r["stage"] == "aggregate"]
-        if (norm["method"] == "minmax").all() and (agg["method"] == "arithmetic").all():
-            lim = {re.search(r"lo=([-\d.]+), hi=([-\d.]+)", o).groups() if re.search(r"lo=([-\d.]+), hi=([-\d.]+)", o) else None
-                   for o in norm["options"]}
-            if len(lim) == 1 and None not in lim and not norm["options"].str.contains("base period").any():
-                lo, hi = next(iter(lim))
-                return float(lo), float(hi)
-        return None
+        b = self._build
+        norm, agg = list(b.steps["normalise"].values()), list(b.steps["aggregate"].values())
+        if b.base != "per_period" or b.steps["normalise_level"] or any(s.name != "minmax" for s in norm) or any(s.name != "arithmetic" for s in agg):
+            return None
+        lims = {(float(s.options["lo"]), float(s.options["hi"])) for s in norm}
+        return next(iter(lims)) if len(lims) == 1 else None
 
     def data_flags(self) -> StatResult | Missing:
         """The rows the dataset's ``checks`` flag (:meth:`Dataset.flags`), as a result: the table and
