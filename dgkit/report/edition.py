@@ -463,11 +463,11 @@ class Edition:
             return Missing(self.t("skips.no_flags"))
         t = ds.flags()
         t = t[t["unit_id"].isin(self.cohort(pd.Index(t["unit_id"].unique())))].reset_index(drop=True)
-        c = ds.checks[0]
+        tol = " / ".join(dict.fromkeys(f"{k['tolerance']:g}" for k in ds.checks))  # each check's own tolerance
         rule = "; ".join(f"{k['measure']} = mean({', '.join(k['mean_of'])}) ± {k['tolerance']:g}" for k in ds.checks)
         counts = t["reason"].value_counts()
         by_reason = (", " if self.lang == "en" else "; ").join(
-            self.t(f"skips.flag_{r}", n=int(counts[r]), tolerance=f"{c['tolerance']:g}") for r in ("zero", "deviates") if r in counts)
+            self.t(f"skips.flag_{r}", n=int(counts[r]), tolerance=tol) for r in ("zero", "deviates") if r in counts)
         periods = ", ".join(f"{p} ({n})" for p, n in t.groupby("period").size().items()) or "—"
         facts = {"n": len(t), "rule": rule, "by_reason": by_reason or "—", "periods": periods,
                  "n_zero": int(counts.get("zero", 0)), "n_deviates": int(counts.get("deviates", 0))}
