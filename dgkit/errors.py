@@ -12,6 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from dgkit.limits import MAX_ECHO_CHARS, echo
+
 
 class DgkitError(Exception):
     """Base class of all dgkit errors."""
@@ -52,12 +54,14 @@ class InputError(DgkitError, ValueError):
         if self.expected is not None:
             text += f"; expected {self.expected}"
         if self.got is not None:
-            text += f", got {self.got!r}"
+            text += f", got {echo(self.got)}"
         if self.suggestion:
             sug = self.suggestion
             if isinstance(sug, list | tuple):
                 sug = ", ".join(map(str, sug))
             text += f" (closest valid: {sug})"
+        if len(text) > 20 * MAX_ECHO_CHARS:  # a problem text built from user input: never echo megabytes
+            text = text[: 20 * MAX_ECHO_CHARS] + f"… ({len(text):,} characters in all)"
         return text
 
 
