@@ -85,6 +85,12 @@ class NormalisationError(DgkitError, ValueError):
     """A normalisation that cannot be computed honestly (zero base mean, constant indicator)."""
 
 
+class AnalysisError(InputError):
+    """An analysis whose input makes the statistic undefined (empty, one unit, SD = 0, too few draws).
+
+    The message says which statistic, why it is undefined and what input would make it defined."""
+
+
 class StepError(InputError):
     """An unknown pipeline step, build option or option value (names the valid ones)."""
 
