@@ -26,6 +26,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         fresh_kernels=args.fresh_kernels,
         year=args.year,
         years=years,
+        wait=args.wait,
     )
     results = result if isinstance(result, list) else [result]
     for r in results:
@@ -117,8 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--params", default="params/2020.yaml", help="edition params YAML (default: params/2020.yaml)")
     r.add_argument("--chapters", default=None, help="comma-separated chapter numbers or names, e.g. 3,5")
     r.add_argument("--jobs", type=int, default=None, help="chapters run in parallel (default: number of cores)")
-    r.add_argument("--out", default="reports", help="report folder (default: reports)")
-    r.add_argument("--force", action="store_true", help="replace an existing report of this edition")
+    r.add_argument("--out", default=None, help="output folder; the report goes to <out>/<edition> (default: the params' out, else reports)")
+    r.add_argument("--force", action="store_true", help="replace an existing report of this edition (only a folder holding a dgkit report)")
+    r.add_argument("--wait", action="store_true", help="if another run is writing this edition, wait for it instead of refusing")
     r.add_argument("--quick", action="store_true", help="quick mode (fewer Monte Carlo draws), as the tests use")
     r.add_argument("--no-progress", action="store_true", help="no progress bar")
     r.add_argument("--year", type=int, default=None, help="focus year (overrides the params' year; folder <edition>-<year>)")
@@ -156,8 +158,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return 0
+    from dgkit.errors import ReportInterrupted
+
     try:
         return int(args.func(args) or 0)
+    except ReportInterrupted as exc:
+        print(f"dgkit: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:  # Ctrl-C before any report folder was touched
+        print("dgkit: interrupted by SIGINT: nothing was written", file=sys.stderr)
+        return 130
     except DgkitError as exc:
         print(f"dgkit: error: {exc}", file=sys.stderr)
         return 2

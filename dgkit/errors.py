@@ -119,6 +119,15 @@ class ReportError(DgkitError, RuntimeError):
     """The report runner could not complete."""
 
 
+class ReportInterrupted(ReportError):
+    """The run was stopped by SIGINT (Ctrl-C) or SIGTERM; ``exit_code`` is 130 or 143 (128 + signal)."""
+
+    def __init__(self, signal_name: str, exit_code: int, detail: str = "") -> None:
+        self.signal_name = signal_name
+        self.exit_code = exit_code
+        super().__init__(f"interrupted by {signal_name}" + (f": {detail}" if detail else ""))
+
+
 class OutputExistsError(ReportError):
     """A report already exists and --force was not given."""
 

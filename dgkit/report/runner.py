@@ -14,21 +14,23 @@ between runs on the same inputs; timestamps and timings live only in the manifes
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from dgkit import __version__, paths
-from dgkit.errors import OutputExistsError, ParamsError
+from dgkit.errors import ParamsError, ReportError, ReportInterrupted
 from dgkit.params import CHAPTERS, load_params
 from dgkit.paths import relative_path
 from dgkit.paths import sha256_file as _sha256
@@ -352,73 +354,183 @@ class _Run:
     stage: Path
     final: Path
     results: dict[str, dict[str, Any]] = field(default_factory=dict)
+    inputs: dict[str, str] = field(default_factory=dict)
+
+
+def output_root(out: str | Path | None, params: Any, root: Path) -> Path:
+    """The chosen output folder: ``--out`` (relative to the working folder), else the params' ``out``
+    (relative to the params file), else ``<project>/reports``; checked by the rule of
+    :func:`dgkit.params.check_output_folder` (never the kit's own folders)."""
+    from dgkit.params import check_output_folder
+
+    if out is not None:
+        return check_output_folder(Path(out).absolute(), file=None, column="--out")
+    if params.get("out"):
+        o = Path(params.get("out"))
+        return check_output_folder(o if o.is_absolute() else Path(params.path).parent / o, file=str(params.path), column="out")
+    return root / "reports"
+
+
+def input_hashes(params: Any, selected: list[str], nb_dir: Path, root: Path) -> dict[str, str]:
+    """SHA-256 of every input of a report: the kit's data/, the params file (and its panel edition),
+    the chapter notebooks and every file the edition's datasets and framework read."""
+    from dgkit.report.provenance import edition_inputs
+
+    inputs = {str(p.relative_to(root)): _sha256(p) for p in sorted((root / "data").rglob("*")) if p.is_file()}
+    inputs[relative_path(params.path, root)] = _sha256(params.path)
+    for c in selected:
+        inputs[relative_path(nb_dir / f"{c}.ipynb", root)] = _sha256(nb_dir / f"{c}.ipynb")
+    read = edition_inputs(params)
+    for d in read["datasets"].values():  # the files the datasets read, the user's own included
+        for f in d["files"]:
+            inputs.setdefault(f["path"], f["sha256"])
+    if read.get("framework"):
+        inputs.setdefault(read["framework"]["path"], read["framework"]["sha256"])
+    return inputs
+
+
+def _changed_inputs(before: dict[str, str], params: Any, selected: list[str], nb_dir: Path, root: Path) -> list[str]:
+    """Inputs whose bytes changed (or that vanished) since the run started."""
+    out = []
+    for rel, h in before.items():
+        p = Path(rel) if Path(rel).is_absolute() else root / rel
+        try:
+            now = _sha256(p)
+        except OSError:
+            now = "missing"
+        if now != h:
+            out.append(f"{rel} (sha256 {h[:12]}… at the start, {now[:12]}{'…' if now != 'missing' else ''} at the end)")
+    return out
+
+
+def _disk_error(exc: OSError, where: Path) -> ReportError:
+    import errno
+
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return ReportError(f"cannot write the report under {where}: the disk is full ({exc.strerror}); "
+                           "the staging folder was removed and the previous report kept; free some space and run again")
+    return ReportError(f"cannot write the report under {where}: {exc.strerror or exc}")
 
 
 def run_report(params_path: str | Path = "params/2020.yaml", chapters: list[str] | None = None, jobs: int | None = None,
-               out: str | Path = "reports", force: bool = False, quick: bool = False, progress: bool = True,
+               out: str | Path | None = None, force: bool = False, quick: bool = False, progress: bool = True,
                fresh_kernels: bool = False, notebooks: str | Path | None = None, year: int | None = None,
-               years: list[int] | None = None) -> ReportResult | list[ReportResult]:
+               years: list[int] | None = None, wait: bool = False) -> ReportResult | list[ReportResult]:
     """Run the report of one edition (see module docstring). ``year`` overrides the focus year
     (folder ``<edition>-<year>``); ``years`` runs one report per year, each in its own folder,
-    sharing the kernels (and the datasets they have loaded). With ``years`` a list is returned."""
+    sharing the kernels (and the datasets they have loaded). With ``years`` a list is returned.
+
+    ``out`` (else the params' ``out``, else ``reports/``) is the output folder; the report goes to
+    ``<out>/<edition>`` and nothing is written outside ``<out>``. A run holds a lock on its report
+    folders (``wait=True`` queues behind another run instead of refusing); SIGINT and SIGTERM stop
+    the kernels, remove the staging folders, keep the previous report and raise
+    :class:`~dgkit.errors.ReportInterrupted` (exit 130 / 143)."""
+    from dgkit.limits import MAX_JOBS as MAX_JOBS_HINT
+    from dgkit.params import check_edition_name
+    from dgkit.report import safety
+
     t_start = time.perf_counter()
     import_notebook_tools()
     root = paths.project_root()
     wanted = list(years) if years else [year]
     plist = [load_params(params_path, year=y) for y in wanted]  # every year validated before any notebook starts
     selected = select_chapters(chapters, plist[0].chapters())
-    out_root = Path(out)
-    if not out_root.is_absolute():
-        out_root = root / out_root
-    for params in plist:  # every year checked before any staging folder is made
-        if (out_root / params.folder).exists() and not force:
-            raise OutputExistsError(f"{out_root / params.folder} exists; pass --force to replace it (it is replaced only when the new report is complete)")
-    runs: list[_Run] = []
+    if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or not 1 <= jobs <= MAX_JOBS_HINT):
+        raise ParamsError("invalid number of parallel chapters", column="--jobs", expected=f"a whole number from 1 to {MAX_JOBS_HINT}", got=jobs)
+    jobs = jobs or plist[0].get("jobs") or os.cpu_count() or 1
+    out_root = output_root(out, plist[0], root)
     for params in plist:
-        final = out_root / params.folder
-        try:
-            out_root.mkdir(parents=True, exist_ok=True)
-            stage = out_root / f".{params.folder}.tmp-{os.getpid()}"
-            if stage.exists():
-                shutil.rmtree(stage)
-            for sub in ("notebooks", "html", "html/code", "figures", "tables", "facts", "skips", "logs"):
-                (stage / sub).mkdir(parents=True)
-        except OSError as exc:
-            from dgkit.errors import ReportError
-
-            raise ReportError(f"cannot write the report under {out_root}: {exc.strerror or exc}") from None
-        runs.append(_Run(params, stage, final))
-
+        check_edition_name(params.folder, file=str(params.path), column="edition")
     nb_dir = Path(notebooks) if notebooks else paths.notebooks_dir()
     missing = [c for c in selected if not (nb_dir / f"{c}.ipynb").exists()]
     if missing:
-        for r in runs:
-            shutil.rmtree(r.stage, ignore_errors=True)
         raise ParamsError(f"chapter notebook(s) not found: {', '.join(missing)}", file=str(nb_dir))
-    jobs = jobs or os.cpu_count() or 1
+    try:
+        if not out_root.exists():
+            out_root.mkdir(parents=True)
+            out_root.chmod(0o755)  # readable by others whatever the umask, like the report inside it
+    except OSError as exc:
+        raise _disk_error(exc, out_root) from None
+    finals = [safety.report_folder(out_root, p.folder) for p in plist]
+    runs: list[_Run] = []
+    cancel = threading.Event()
+    kernels: list[WarmKernel] = []
+
+    def stop_kernels() -> None:
+        cancel.set()
+        safety.kill_children()
+
+    guard = safety.InterruptGuard(on_signal=stop_kernels)
+    with safety.EditionLock(out_root, [p.folder for p in plist], wait=wait), guard:
+        try:
+            for params, final in zip(plist, finals, strict=True):
+                safety.remove_stale(out_root, params.folder)
+                safety.check_replaceable(final, force)
+                safety.check_replaceable(out_root / f"{params.folder}.failed", force=True)
+            for params, final in zip(plist, finals, strict=True):  # every year checked before any staging folder is made
+                stage = out_root / f".{params.folder}.tmp-{os.getpid()}"
+                try:
+                    for sub in ("notebooks", "html", "html/code", "figures", "tables", "facts", "skips", "logs"):
+                        (stage / sub).mkdir(parents=True)
+                except OSError as exc:
+                    shutil.rmtree(stage, ignore_errors=True)
+                    raise _disk_error(exc, out_root) from None
+                run = _Run(params, stage, final)
+                run.inputs = input_hashes(params, selected, nb_dir, root)
+                runs.append(run)
+            _execute(runs, selected, nb_dir, root, jobs, quick, progress, fresh_kernels, cancel, kernels)
+            if cancel.is_set():  # a signal arrived while a worker was finishing
+                raise ReportInterrupted(*((("SIGTERM", 143)) if guard.received == signal.SIGTERM else ("SIGINT", 130)))
+            out_results = [_finalise(run, selected, nb_dir, root, jobs, quick, t_start, guard) for run in runs]
+        except ReportInterrupted as exc:
+            stop_kernels()
+            for r in runs:
+                shutil.rmtree(r.stage, ignore_errors=True)
+            kept = [str(f) for f in finals if f.exists()]
+            raise ReportInterrupted(exc.signal_name, exc.exit_code,
+                                    "kernels stopped, staging folder removed" + (f", previous report kept: {', '.join(kept)}" if kept else "")) from None
+        except OSError as exc:
+            for r in runs:
+                shutil.rmtree(r.stage, ignore_errors=True)
+            raise _disk_error(exc, out_root) from None
+        except BaseException:
+            for r in runs:
+                shutil.rmtree(r.stage, ignore_errors=True)
+            raise
+    return out_results if years else out_results[0]
+
+
+def _execute(runs: list[_Run], selected: list[str], nb_dir: Path, root: Path, jobs: int, quick: bool, progress: bool,
+             fresh_kernels: bool, cancel: threading.Event, kernels: list[WarmKernel]) -> None:
+    """Every (report, chapter) job goes to one pool of warm kernels, longest chapters first. The
+    worker threads are daemons, so an interrupted run never waits on them to exit."""
     bar = None
     total = len(selected) * len(runs)
     if progress:
         from tqdm import tqdm
 
-        bar = tqdm(total=total, desc=f"dgkit report {plist[0].edition}", unit="chapter")
-    import threading
-
+        bar = tqdm(total=total, desc=f"dgkit report {runs[0].params.edition}", unit="chapter")
     n_workers = max(1, min(jobs, total))
-    # every (report, chapter) job goes to one pool of warm kernels, longest chapters first
     plan = plan_workers(selected, n_workers)
     lock = threading.Lock()
+    errors: list[BaseException] = []
 
     def worker(i: int, mine: list[str]) -> None:
         warm = None if fresh_kernels else WarmKernel(root, runs[0].stage / "logs" / f"kernel-{i + 1}.log")
+        if warm is not None:
+            kernels.append(warm)
         try:
             for run in runs:
                 parameters = {"params": str(run.params.path), "year": run.params.year_override, "out_dir": str(run.stage),
                               "quick": bool(quick or run.params.quick)}
                 for c in mine:
+                    if cancel.is_set():
+                        return
                     nb_out = run.stage / "notebooks" / f"{c}.ipynb"
                     r = (_run_one(nb_dir / f"{c}.ipynb", nb_out, parameters, root) if warm is None
                          else warm.run(nb_dir / f"{c}.ipynb", nb_out, parameters))
+                    if cancel.is_set():
+                        return
                     if nb_out.exists():
                         try:
                             _clean_parameters(nb_out, run.params, root, bool(quick or run.params.quick))
@@ -430,17 +542,24 @@ def run_report(params_path: str | Path = "params/2020.yaml", chapters: list[str]
                         if bar is not None:
                             bar.set_postfix_str(f"{run.params.folder} {c} {r['status']}")
                             bar.update(1)
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+            if not cancel.is_set():
+                errors.append(exc)
         finally:
             if warm is not None:
                 warm.shutdown()
 
-    with ThreadPoolExecutor(max_workers=n_workers) as pool:
-        for f in [pool.submit(worker, i, mine) for i, mine in enumerate(plan) if mine]:
-            f.result()
+    threads = [threading.Thread(target=worker, args=(i, mine), daemon=True, name=f"dgkit-worker-{i + 1}")
+               for i, mine in enumerate(plan) if mine]
+    for t in threads:
+        t.start()
+    for t in threads:
+        while t.is_alive():  # join in short steps: a signal handler runs between them
+            t.join(0.2)
     if bar is not None:
         bar.close()
-    out_results = [_finalise(run, selected, nb_dir, root, jobs, quick, t_start) for run in runs]
-    return out_results if years else out_results[0]
+    if errors:
+        raise errors[0]
 
 
 def _chapter_status(stage: Path, c: str) -> tuple[str, list[dict[str, str]]]:
@@ -451,28 +570,28 @@ def _chapter_status(stage: Path, c: str) -> tuple[str, list[dict[str, str]]]:
     return ("skipped" if not produced else "partial") if skips else "ok", skips
 
 
-def _finalise(run: _Run, selected: list[str], nb_dir: Path, root: Path, jobs: int, quick: bool, t_start: float) -> ReportResult:
+def _finalise(run: _Run, selected: list[str], nb_dir: Path, root: Path, jobs: int, quick: bool, t_start: float,
+              guard: Any = None) -> ReportResult:
     params, stage, final = run.params, run.stage, run.final
     results = run.results
     out_root = final.parent
     failures = [{"chapter": c, "notebook": str(stage / "notebooks" / f"{c}.ipynb"), **r} for c, r in sorted(results.items()) if r["status"] != "ok"]
+    full = [f for f in failures if "No space left on device" in str(f.get("error", "")) or "Errno 28" in str(f.get("error", ""))]
+    if full:
+        raise OSError(28, "No space left on device", str(stage))
     t_fin = time.perf_counter()
     facts = _collect_facts(stage, selected)
     atomic_write_text(stage / "facts.json", json.dumps(facts, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
     atomic_write_text(stage / "facts.md", _facts_md(facts, params.folder))
     _workbook(stage / "tables")
-    inputs = {str(p.relative_to(root)): _sha256(p) for p in sorted((root / "data").rglob("*")) if p.is_file()}
-    inputs[relative_path(params.path, root)] = _sha256(params.path)
-    for c in selected:
-        inputs[f"notebooks/{c}.ipynb"] = _sha256(nb_dir / f"{c}.ipynb")
+    changed = _changed_inputs(run.inputs, params, selected, nb_dir, root)
+    if changed:
+        failures.append({"chapter": "inputs", "cell": "-", "notebook": str(stage / "manifest.json"),
+                         "error": "input file(s) changed during the run, so chapters may have read different versions: "
+                                  + "; ".join(changed) + "; run the report again"})
     from dgkit.report.provenance import edition_inputs
 
     read = edition_inputs(params)
-    for d in read["datasets"].values():  # the files the datasets read, the user's own included
-        for f in d["files"]:
-            inputs.setdefault(f["path"], f["sha256"])
-    if read.get("framework"):
-        inputs.setdefault(read["framework"]["path"], read["framework"]["sha256"])
     status = {c: _chapter_status(stage, c) for c in selected}
     manifest = {
         "datasets": read["datasets"], "framework": read.get("framework"),
@@ -480,12 +599,14 @@ def _finalise(run: _Run, selected: list[str], nb_dir: Path, root: Path, jobs: in
         "params_file": relative_path(params.path, root), "params": params.as_written,
         "chapters": {c: {**{k: (round(v, 3) if isinstance(v, float) else v) for k, v in results.get(c, {}).items()},
                          "outcome": status[c][0], "skipped_sections": status[c][1]} for c in selected},
-        "quick": bool(quick or params.quick), "jobs": jobs, "inputs_sha256": inputs, "packages": _versions(),
+        "quick": bool(quick or params.quick), "jobs": jobs, "inputs_sha256": run.inputs, "packages": _versions(),
         "python": platform.python_version(), "git_commit": _git_commit(root),
         "created_utc": datetime.now(UTC).isoformat(timespec="seconds"), "seconds_total": round(time.perf_counter() - t_start, 3),
         "seconds_finalise": round(time.perf_counter() - t_fin, 3),
         "synthetic_inputs": read["synthetic"],
     }
+    if changed:
+        manifest["inputs_changed_during_run"] = changed
     atomic_write_text(stage / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True, default=str) + "\n")
     from dgkit.report.html import index_page
 
@@ -494,22 +615,24 @@ def _finalise(run: _Run, selected: list[str], nb_dir: Path, root: Path, jobs: in
     for p in stage.rglob("*"):  # outputs are readable by others (mkstemp, a private umask and some writers create 0600)
         p.chmod(0o755 if p.is_dir() else 0o644)
     timings = {c: results[c]["seconds"] for c in selected if c in results}
-    if failures:
-        failed = out_root / f"{params.folder}.failed"
-        if failed.exists():
-            shutil.rmtree(failed)
-        os.replace(stage, failed)
-        for f in failures:
-            f["notebook"] = str(failed / "notebooks" / f"{f['chapter']}.ipynb")
-        return ReportResult(False, failed, params.folder, timings, failures, time.perf_counter() - t_start)
-    old = None
-    if final.exists():
-        old = out_root / f".{params.folder}.old-{os.getpid()}"
-        os.replace(final, old)
-    os.replace(stage, final)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-    stale = out_root / f"{params.folder}.failed"
-    if stale.exists():
-        shutil.rmtree(stale, ignore_errors=True)
+    critical = guard.critical() if guard is not None else contextlib.nullcontext()
+    with critical:  # a signal here waits until the swap is done: the report is the old one or the new one
+        if failures:
+            failed = out_root / f"{params.folder}.failed"
+            if failed.exists():
+                shutil.rmtree(failed)
+            os.replace(stage, failed)
+            for f in failures:
+                f["notebook"] = str(failed / "notebooks" / f"{f['chapter']}.ipynb") if f["chapter"] != "inputs" else str(failed / "manifest.json")
+            return ReportResult(False, failed, params.folder, timings, failures, time.perf_counter() - t_start)
+        old = None
+        if final.exists():
+            old = out_root / f".{params.folder}.old-{os.getpid()}"
+            os.replace(final, old)
+        os.replace(stage, final)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+        stale = out_root / f"{params.folder}.failed"
+        if stale.exists():
+            shutil.rmtree(stale, ignore_errors=True)
     return ReportResult(True, final, params.folder, timings, [], time.perf_counter() - t_start)
