@@ -13,6 +13,17 @@ from dgkit import __version__
 def _cmd_report(args: argparse.Namespace) -> int:
     from dgkit.report import run_report
 
+    from pathlib import Path
+
+    from dgkit import paths
+    from dgkit.errors import ParamsError
+
+    if not Path(args.params).exists():
+        import difflib
+
+        known = sorted(str(p.relative_to(paths.project_root())) for p in paths.params_dir().glob("*.yaml"))
+        raise ParamsError("--params: params file not found", got=args.params, expected="a params YAML, such as params/2020.yaml",
+                          suggestion=difflib.get_close_matches(args.params, known, n=2, cutoff=0.3) or known[:3])
     chapters = [c.strip() for c in args.chapters.split(",") if c.strip()] if args.chapters else None
     years = _parse_years(args.years) if args.years else None
     result = run_report(
@@ -45,9 +56,9 @@ def _parse_years(spec: str) -> list[int]:
         try:
             out += list(range(int(a), int(b) + 1)) if sep else [int(a)]
         except ValueError:
-            raise ParamsError("invalid --years", column="--years", expected="e.g. 2019-2023 or 2019,2021", got=spec) from None
+            raise ParamsError("--years: not a list of years", expected="e.g. 2019-2023 or 2019,2021", got=spec) from None
     if not out:
-        raise ParamsError("invalid --years", column="--years", expected="e.g. 2019-2023 or 2019,2021", got=spec)
+        raise ParamsError("--years: not a list of years", expected="e.g. 2019-2023 or 2019,2021", got=spec)
     return sorted(set(out))
 
 

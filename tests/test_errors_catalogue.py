@@ -146,6 +146,7 @@ def _existing_report(tmp):
     from dgkit.report.runner import run_report
 
     (tmp / "reports" / "2020").mkdir(parents=True)
+    (tmp / "reports" / "2020" / "manifest.json").write_text('{"dgkit_version": "0.1.0", "edition": "2020"}')
     run_report(ROOT / "params" / "2020.yaml", chapters=["2"], out=tmp / "reports", progress=False)
 
 
@@ -258,9 +259,16 @@ CASES = [
     ("R01", "run", "a report that already exists, without --force", _existing_report, E.OutputExistsError, ["exists", "--force"]),
     ("R02", "run", "an output folder that cannot be written (a file in the way, a read-only or full disk)", _unwritable, E.ReportError, ["cannot write the report"]),
 ]
+T_SAFETY = "tests/test_run_safety.py::"
 RUN_CASES_ELSEWHERE = [
-    ("R03", "run", "a chapter that raises", "report exits 1: `07_progress: cell 7: ValueError: …` — the previous report is kept, the partial notebook is in `reports/<edition>.failed/`", "tests/test_report.py::test_failed_chapter_keeps_the_previous_report_and_the_failed_notebook"),
-    ("R04", "run", "a kernel that dies", "report exits 1: `07_progress: cell ?: the kernel died: …` — as above; the next chapter gets a new kernel", "tests/test_report.py::test_failed_chapter_keeps_the_previous_report_and_the_failed_notebook"),
+    ("R03", "run", "a chapter that raises", "ChapterError summary", "report exits 1: `07_progress: cell 7: ValueError: …` — the previous report is kept, the partial notebook is in `reports/<edition>.failed/`", "tests/test_report.py::test_failed_chapter_keeps_the_previous_report_and_the_failed_notebook"),
+    ("R04", "run", "a kernel that dies", "ChapterError summary", "report exits 1: `07_progress: cell ?: the kernel died: …` — as above; the next chapter gets a new kernel", "tests/test_report.py::test_failed_chapter_keeps_the_previous_report_and_the_failed_notebook"),
+    ("R20", "run", "Ctrl-C (SIGINT) while chapters run", "ReportInterrupted", "exit 130 with one line: `dgkit: interrupted by SIGINT: kernels stopped, staging folder removed, previous report kept: <dir>/reports/2020` (kernels killed at once; about 0.6 s, benchmarks/bench_interrupt.py)", T_SAFETY + "test_a_signal_stops_the_kernels_removes_staging_and_keeps_the_previous_report"),
+    ("R21", "run", "SIGTERM (kill, a scheduler's time limit) while chapters run", "ReportInterrupted", "exit 143 with one line: `dgkit: interrupted by SIGTERM: …` as above", T_SAFETY + "test_a_signal_stops_the_kernels_removes_staging_and_keeps_the_previous_report"),
+    ("R22", "run", "staging folders left by a run that was killed (SIGKILL, power cut)", "(repair)", "removed at the next start of the same edition, once its lock is held (`.2020.tmp-<pid>`, `.2020.old-<pid>`); other editions' folders are left alone", T_SAFETY + "test_staging_left_by_a_killed_run_is_removed_at_the_next_start"),
+    ("R23", "run", "an input file (data, params, notebook) edited while the report runs", "(report, not published)", "report exits 1: `inputs: input file(s) changed during the run, so chapters may have read different versions: <file> (sha256 … at the start, … at the end); run the report again` — the new report goes to `<edition>.failed/`, its manifest lists `inputs_changed_during_run`", T_SAFETY + "test_an_input_changed_during_the_run_is_reported_and_the_report_not_published"),
+    ("R24", "run", "a really full disk (a 64 KiB tmpfs)", "ReportError", "`cannot write the report under <dir>: the disk is full (No space left on device); the staging folder was removed and the previous report kept; free some space and run again`; the next run is not blocked", T_SAFETY + "test_a_really_full_disk_is_a_report_error_and_the_next_run_is_not_blocked"),
+    ("R25", "run", "a private umask (077)", "(repair)", "every output file is mode 644 and every folder 755, the output folder included", T_SAFETY + "test_outputs_are_readable_by_others_under_a_private_umask"),
 ]
 
 
@@ -305,8 +313,8 @@ def test_catalogue_is_large_and_documented(tmp_path_factory):
         tmp = tmp_path_factory.mktemp(case[0])
         msg = _clean(_message(case, tmp), tmp).replace("|", "\\|").replace("\n", " ")
         rows.append(f"| {case[0]} | {case[1]} | {case[2]} | {'(report, not an error)' if case[4] is None else case[4].__name__} | {msg} |")
-    for cid, cat, what, msg, test in RUN_CASES_ELSEWHERE:
-        rows.append(f"| {cid} | {cat} | {what} | ChapterError summary | {msg} (test: `{test}`) |")
+    for cid, cat, what, exc, msg, test in RUN_CASES_ELSEWHERE:
+        rows.append(f"| {cid} | {cat} | {what} | {exc} | {msg} (test: `{test}`) |")
     doc = "\n".join([
         "# What dgkit says when an input is wrong",
         "",

@@ -62,19 +62,25 @@ class ReportResult:
 
 
 def select_chapters(spec: list[str] | None, default: list[str]) -> list[str]:
+    """Chapters named on the command line (numbers or names); an unknown one names the closest valid."""
+    import difflib
+
     if not spec:
         return default
     out = []
     for s in spec:
+        s = str(s).strip()
         if s.isdigit() and int(s) in CHAPTERS:
             out.append(CHAPTERS[int(s)])
         elif s in CHAPTERS.values():
             out.append(s)
         else:
-            raise ParamsError(f"unknown chapter {s!r}", expected=", ".join(f"{k} ({v})" for k, v in CHAPTERS.items()))
+            names = list(CHAPTERS.values())
+            close = difflib.get_close_matches(s, names + [n.split("_", 1)[1] for n in names], n=2, cutoff=0.5)
+            close = [next(n for n in names if c in (n, n.split("_", 1)[1])) for c in close]
+            raise ParamsError("--chapters: unknown chapter", got=s, suggestion=list(dict.fromkeys(close)) or None,
+                              expected=", ".join(f"{k} ({v})" for k, v in CHAPTERS.items()))
     return out
-
-
 
 
 def _git_commit(root: Path) -> str | None:
@@ -436,7 +442,7 @@ def run_report(params_path: str | Path = "params/2020.yaml", chapters: list[str]
     plist = [load_params(params_path, year=y) for y in wanted]  # every year validated before any notebook starts
     selected = select_chapters(chapters, plist[0].chapters())
     if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or not 1 <= jobs <= MAX_JOBS_HINT):
-        raise ParamsError("invalid number of parallel chapters", column="--jobs", expected=f"a whole number from 1 to {MAX_JOBS_HINT}", got=jobs)
+        raise ParamsError("--jobs: invalid number of parallel chapters", expected=f"a whole number from 1 to {MAX_JOBS_HINT}", got=jobs)
     jobs = jobs or plist[0].get("jobs") or os.cpu_count() or 1
     out_root = output_root(out, plist[0], root)
     for params in plist:
