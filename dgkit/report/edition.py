@@ -163,11 +163,17 @@ class Edition:
         return Markdown(text)
 
     def recorder(self, prefix: str, out_dir: str | Path | None = None) -> Any:
-        """A :class:`~dgkit.report.recorder.Recorder` writing to ``out_dir`` (None: ``reports/.lab/<edition>/``,
-        so that exploring in JupyterLab never touches a finished report)."""
+        """A :class:`~dgkit.report.recorder.Recorder` writing to ``out_dir`` (None: ``<out>/.lab/<edition>/``,
+        ``<out>`` being the params' ``out`` or ``reports/``, so that exploring in JupyterLab never touches a
+        finished report)."""
         from dgkit.report.recorder import Recorder
 
-        out = Path(out_dir) if out_dir else paths.reports_dir() / ".lab" / self.name
+        if out_dir:
+            out = Path(out_dir)
+        else:
+            o = self.params.get("out")
+            base = (Path(o) if Path(o).is_absolute() else Path(self.params.path).parent / o) if o else paths.reports_dir()
+            out = base / ".lab" / self.name
         names = self.names
         if self.built:  # a pillar or indicator code in a sentence is said by its label
             fw = self._build.framework
