@@ -238,7 +238,7 @@ CASES = [
     ("P01", "params", "an unknown key", _params("edition: x\nlanguage: zh\n"), E.ParamsError, ["unknown key 'language'", "closest valid: lang"]),
     ("P02", "params", "a value of the wrong type", _params("edition: x\nquick: maybe\n"), E.ParamsError, ["wrong type for 'quick'", "true/false"]),
     ("P03", "params", "an edition whose dataset YAML does not exist", _params("edition: x\ndataset: data/my_2024.yaml\nindex: {measure: x}\n"), E.ParamsError, ["column 'dataset'", "my_2024.yaml"]),
-    ("P04", "params", "an output folder outside the project's reports/", _params("edition: x\nout: ../../tmp/elsewhere\n"), E.ParamsError, ["outside the project's report folder"]),
+    ("P04", "params", "an output folder inside the kit's own folders (out: <project>/data/reports)", _params(f"edition: x\nout: {ROOT / 'data' / 'reports'}\n"), E.ParamsError, ["column 'out'", "inside the kit's own 'data' folder", "a folder of your own"]),
     ("P05", "params", "an unsafe YAML tag", _params("edition: !!python/object/apply:os.system ['echo hacked']\n"), E.ParamsError, ["unsafe or unknown YAML tag", "row 1"]),
     ("P06", "params", "invalid YAML", _params("edition: x\n  lang: [zh\n"), E.ParamsError, ["invalid YAML"]),
     ("P07", "params", "no edition key", _params("title: untitled\n"), E.ParamsError, ["missing required key 'edition'"]),

@@ -80,7 +80,7 @@ OK = "edition: x\ndataset: tsinghua_2020_provinces\nindex: {measure: score}\n"
     (OK + "quick: yes please\n", "wrong type for 'quick'.*true/false"),
     (OK + "seed: 1.5\n", "wrong type for 'seed'"),
     (OK + "lang: fr\n", "invalid value for 'lang'"),
-    (OK + "out: ../../elsewhere\n", "outside the project's report folder"),
+    (OK + f"out: {ROOT / 'data' / 'my_reports'}\n", "inside the kit's own 'data' folder"),
     ("edition: x\ndataset: data/missing.yaml\nindex: {measure: score}\n", "column 'dataset'"),
     (OK + "chapters: [14]\n", "unknown chapter"),
     ("edition: !!python/object/apply:os.system ['echo hacked']\n", "unsafe or unknown YAML tag"),
@@ -234,7 +234,7 @@ def test_existing_report_is_kept_without_force(tmp_path):
     assert marker.read_bytes() == before
     again = run_report(ROOT / "params" / "2020.yaml", chapters=["2", "7"], out=tmp_path, quick=True, progress=False, force=True)
     assert again.ok and (again.path / "notebooks" / "07_progress.ipynb").exists()
-    assert not list(tmp_path.glob(".2020*")), "no staging folder left behind"
+    assert [p.name for p in tmp_path.glob(".2020*")] == [".2020.lock"], "no staging folder left behind (the lock file stays)"
 
 
 @pytest.mark.parametrize("source, expect", [
