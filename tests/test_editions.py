@@ -46,6 +46,9 @@ TEXT_SUFFIXES = {".ipynb", ".html", ".json", ".md", ".csv", ".tex", ".log", ".sv
 SYNTH_MARKS = ("SYNTHETIC", "合成数据")
 NAN_WORD = re.compile(r"(?<![A-Za-z])(nan|NaN|None|<NA>)(?![A-Za-z])")
 OUTCOMES = {"ok", "partial", "skipped"}
+# every report here is a full end-to-end run; one xdist worker runs them all (the default edition's run
+# is shared with tests/test_report.py through conftest.py)
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("report_2020")]
 
 
 @dataclass
@@ -136,11 +139,11 @@ def cpsc_report(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def default_report(tmp_path_factory):
-    out = tmp_path_factory.mktemp("default") / "reports"
-    res = _run(ROOT / "params" / "2020.yaml", out)
+def default_report(report_2020_result):
+    """params/2020.yaml: the session's shared run (conftest.py)."""
+    res = report_2020_result
     _check_ok(res)
-    return Report("default", res, res.path, open_dataset("tsinghua_2020_provinces"), out)
+    return Report("default", res, res.path, open_dataset("tsinghua_2020_provinces"), res.path.parent)
 
 
 @pytest.fixture(scope="module")

@@ -114,23 +114,25 @@ def test_every_params_problem_is_reported_at_once(tmp_path):
 
 
 # ------------------------------------------------------------------ every chapter, every edition
-@pytest.mark.parametrize("params", PARAMS, ids=lambda p: p.stem)
+@pytest.mark.slow
+@pytest.mark.parametrize("params", [p for p in PARAMS if p.stem != "2020"], ids=lambda p: p.stem)
 def test_every_chapter_executes_for_every_edition_in_quick_mode(tmp_path, params):
+    """2020.yaml is run by the shared fixture (conftest.py) that test_report_files checks."""
     res = run_report(params, out=tmp_path, quick=True, progress=False)
     assert res.ok, res.summary()
     assert len(list((res.path / "notebooks").glob("*.ipynb"))) == len(CHAPTERS)
 
 
-@pytest.fixture(scope="module")
-def report_2020(tmp_path_factory):
-    out = tmp_path_factory.mktemp("reports")
-    res = run_report(ROOT / "params" / "2020.yaml", out=out, quick=True, progress=False)
-    assert res.ok, res.summary()
-    return res.path
+@pytest.fixture
+def report_2020(report_2020_result):
+    return report_2020_result.path
 
 
+@pytest.mark.slow
+@pytest.mark.xdist_group("report_2020")
 def test_report_files(report_2020):
     r = report_2020
+    assert len(list((r / "notebooks").glob("*.ipynb"))) == len(CHAPTERS)
     for c in CHAPTERS.values():
         assert (r / "notebooks" / f"{c}.ipynb").exists() and (r / "html" / f"{c}.html").stat().st_size > 1000
         assert (r / "html" / "code" / f"{c}.html").stat().st_size > (r / "html" / f"{c}.html").stat().st_size  # the version with code
@@ -173,6 +175,8 @@ def test_report_files(report_2020):
     assert "# Facts" in (r / "facts.md").read_text()
 
 
+@pytest.mark.slow
+@pytest.mark.xdist_group("report_2020")
 def test_facts_hold_the_headline_numbers(report_2020):
     f = json.loads((report_2020 / "facts.json").read_text(encoding="utf-8"))
     from dgkit import data
@@ -203,6 +207,7 @@ def test_facts_hold_the_headline_numbers(report_2020):
     assert all(v["source"] for v in f.values())
 
 
+@pytest.mark.slow
 def test_reruns_are_byte_identical(tmp_path):
     a = run_report(ROOT / "params" / "demo.yaml", chapters=["1", "3", "6", "10"], out=tmp_path / "a", quick=True, progress=False)
     b = run_report(ROOT / "params" / "demo.yaml", chapters=["1", "3", "6", "10"], out=tmp_path / "b", quick=True, progress=False)
@@ -214,25 +219,32 @@ def test_reruns_are_byte_identical(tmp_path):
 
 
 # ------------------------------------------------------------------ nothing lost
-def _nb_dir(tmp_path, source):
+def _nb_dir(tmp_path, source=None):
+    """Stand-in chapters 02 and 07 (a parameters cell and one step; 07 then runs ``source``): these
+    tests are about the runner, so they need no real chapter."""
     d = tmp_path / "nbs"
-    d.mkdir()
-    for c in ("02_ranking",):
-        shutil.copy(ROOT / "notebooks" / f"{c}.ipynb", d / f"{c}.ipynb")
-    bad = nbformat.read(str(ROOT / "notebooks" / "07_progress.ipynb"), as_version=4)
-    bad.cells.append(nbformat.v4.new_code_cell(source))
-    nbformat.write(bad, str(d / "07_progress.ipynb"))
+    d.mkdir(parents=True, exist_ok=True)
+    for c, extra in (("02_ranking", None), ("07_progress", source)):
+        nb = nbformat.v4.new_notebook()
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        p = nbformat.v4.new_code_cell("params = None\nyear = None\nout_dir = None\nquick = False")
+        p.metadata["tags"] = ["parameters"]
+        nb.cells = [p, nbformat.v4.new_code_cell(f"open(out_dir + '/facts/{c}.json', 'w').write('{{}}')")]
+        if extra:
+            nb.cells.append(nbformat.v4.new_code_cell(extra))
+        nbformat.write(nb, str(d / f"{c}.ipynb"))
     return d
 
 
 def test_existing_report_is_kept_without_force(tmp_path):
-    first = run_report(ROOT / "params" / "2020.yaml", chapters=["2"], out=tmp_path, quick=True, progress=False)
+    nbs = _nb_dir(tmp_path)
+    first = run_report(ROOT / "params" / "2020.yaml", chapters=["2"], out=tmp_path, quick=True, progress=False, notebooks=nbs)
     marker = first.path / "facts.json"
     before = marker.read_bytes()
     with pytest.raises(OutputExistsError, match="--force"):
-        run_report(ROOT / "params" / "2020.yaml", chapters=["2"], out=tmp_path, quick=True, progress=False)
+        run_report(ROOT / "params" / "2020.yaml", chapters=["2"], out=tmp_path, quick=True, progress=False, notebooks=nbs)
     assert marker.read_bytes() == before
-    again = run_report(ROOT / "params" / "2020.yaml", chapters=["2", "7"], out=tmp_path, quick=True, progress=False, force=True)
+    again = run_report(ROOT / "params" / "2020.yaml", chapters=["2", "7"], out=tmp_path, quick=True, progress=False, force=True, notebooks=nbs)
     assert again.ok and (again.path / "notebooks" / "07_progress.ipynb").exists()
     assert [p.name for p in tmp_path.glob(".2020*")] == [".2020.lock"], "no staging folder left behind (the lock file stays)"
 
@@ -242,7 +254,7 @@ def test_existing_report_is_kept_without_force(tmp_path):
     ("import os\nos._exit(1)", "kernel died"),
 ])
 def test_failed_chapter_keeps_the_previous_report_and_the_failed_notebook(tmp_path, source, expect):
-    good = run_report(ROOT / "params" / "2020.yaml", chapters=["2"], out=tmp_path, quick=True, progress=False)
+    good = run_report(ROOT / "params" / "2020.yaml", chapters=["2"], out=tmp_path, quick=True, progress=False, notebooks=_nb_dir(tmp_path / "good"))
     before = (good.path / "facts.json").read_bytes()
     nbs = _nb_dir(tmp_path, source)
     res = run_report(ROOT / "params" / "2020.yaml", chapters=["2", "7"], out=tmp_path, quick=True, progress=False,
@@ -294,6 +306,8 @@ def _free_port() -> int:
 
 
 @pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.xdist_group("report_2020")
 def test_jupyterlab_shows_a_chapter_with_its_figure(report_2020, tmp_path):
     chromium = shutil.which("chromium")
     if not chromium:
@@ -326,6 +340,7 @@ def test_jupyterlab_shows_a_chapter_with_its_figure(report_2020, tmp_path):
     assert "data:image/png" in dom  # the rendered ranking figure
 
 
+@pytest.mark.slow
 def test_english_labels_and_fresh_kernels(tmp_path):
     p = tmp_path / "en.yaml"
     p.write_text((ROOT / "params" / "2020.yaml").read_text(encoding="utf-8").replace("lang: zh", "lang: en").replace('edition: "2020"', 'edition: "2020-en"'), encoding="utf-8")
@@ -351,6 +366,8 @@ def test_cohort_restricts_the_analysed_units(tmp_path):
         open_edition(_params(tmp_path, text.replace("[北京, 上海, Guangdong, 330000]", "[北京, 上海市, Guangdon]")))
 
 
+@pytest.mark.slow
+@pytest.mark.xdist_group("report_2020")
 def test_executed_notebook_rerun_in_lab_writes_to_the_lab_folder(report_2020, tmp_path):
     """Point 7: the saved notebook names no absolute or staging path; re-run as it is, it writes to reports/.lab/."""
     import papermill as pm
