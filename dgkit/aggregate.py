@@ -18,6 +18,10 @@ With weights w (summing to 1 over the children) and availability m (1 where a ch
   Normalise first so that higher is better (``vector`` or ``minmax``).
 * ``none`` — a node with one child takes its value.
 
+Weights must be ≥ 0 with a positive sum; a child value of ±inf is refused, as is a TOPSIS node
+whose reference units are identical on every child (closeness 0/0) — each a NormalisationError
+naming the node and period.
+
 Missing values: ``missing="available"`` (default) renormalises the weights over the children a unit
 has, as above; ``missing="error"`` refuses. The build log reports the cells.
 
@@ -28,6 +32,7 @@ and every Monte Carlo draw (see :mod:`dgkit.uncertainty`).
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -64,6 +69,18 @@ class Aggregator(Step):
         w = pd.Series(1.0 / Z.shape[1], index=Z.columns) if w is None else pd.Series(w, dtype=float).reindex(Z.columns)
         if w.isna().any():
             raise NormalisationError(f"no weight for {', '.join(w[w.isna()].index)}{label}")
+        if (w < 0).any():
+            raise NormalisationError(f"negative weight for {w[w < 0].index[0]} ({w[w < 0].iat[0]:g}){label}: weights must be ≥ 0 "
+                                     "(a negative indicator is oriented by its direction, not by its weight)")
+        if not w.sum() > 0:
+            raise NormalisationError(f"the weights of {', '.join(map(str, w.index))}{label} sum to 0: there is nothing to aggregate with")
+        inf = np.isinf(Z.to_numpy(float))
+        if inf.any():
+            from dgkit.stats.result import unit_names
+
+            r, c = np.argwhere(inf)[0]
+            raise NormalisationError(f"{Z.columns[c]} is {Z.iat[r, c]:g} for unit {unit_names([Z.index[i] for i in np.flatnonzero(inf[:, c])])}"
+                                     f"{label}: aggregation needs finite values (check for a division by zero or an overflow upstream)")
         na = Z.isna()
         if na.to_numpy().any():
             if self.options["missing"] == "error":
@@ -188,6 +205,12 @@ class TOPSIS(Aggregator):
 
     def combine(self, V: np.ndarray, W: np.ndarray, fit: np.ndarray) -> np.ndarray:
         dplus, dminus = topsis_distances(V, W, fit)
+        frame = getattr(self, "_frame", None)
+        if frame is not None and V.ndim == 2 and ((dplus + dminus) == 0).any():
+            Z, label, _ = frame
+            raise NormalisationError(f"TOPSIS closeness{label} is 0/0: every reference unit has the same value on every child "
+                                     f"({', '.join(map(str, Z.columns))}), so the ideal and the anti-ideal coincide — TOPSIS needs "
+                                     "units that differ on at least one child (use arithmetic aggregation, or more units)")
         with np.errstate(invalid="ignore", divide="ignore"):
             return dminus / (dplus + dminus)
 
@@ -199,7 +222,9 @@ def topsis_distances(V: np.ndarray, W: np.ndarray, fit: np.ndarray) -> tuple[np.
     :func:`dgkit.stats.mcda.topsis`."""
     M = ~np.isnan(V)
     ref = V[fit]
-    best, worst = np.nanmax(ref, axis=0), np.nanmin(ref, axis=0)
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a child with no reference value: its ideal is NaN, its cells count as missing
+        best, worst = np.nanmax(ref, axis=0), np.nanmin(ref, axis=0)
     V = np.clip(V, worst, best)  # past the reference ideal counts as at it (possible with a base period)
     den = _wsum(M.astype(float), W)
     den = np.where(den > 0, den, np.nan)

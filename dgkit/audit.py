@@ -8,9 +8,13 @@ and zero variance. For each unit: coverage, flagged below 65 %.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
+
+from dgkit.stats.result import scale_of
 
 COVERAGE_MIN = 0.65
 SKEW_MAX = 2.0
@@ -42,16 +46,21 @@ class AuditResult:
 def audit(X: pd.DataFrame, coverage_min: float = COVERAGE_MIN, skew_max: float = SKEW_MAX, kurt_max: float = KURT_MAX) -> AuditResult:
     """Audit a units × indicators table (one cohort, one year)."""
     X = X.astype(float)
-    ind = pd.DataFrame({
-        "coverage": X.notna().mean(),
-        "n": X.notna().sum(),
-        "mean": X.mean(),
-        "sd": X.std(ddof=1),
-        "min": X.min(),
-        "max": X.max(),
-        "skew": X.skew(),
-        "kurtosis": X.kurt(),
-    })
+    finite = X.where(np.isfinite(X))  # ±inf: not a value to describe (normalisation refuses it, naming the unit)
+    m = pd.Series({c: scale_of(finite[c]) for c in X.columns}, dtype=float)
+    Xs = finite / m  # moments of values near 1e308 computed on a scale that does not overflow, then scaled back
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # one unit: no SD, skewness or kurtosis (NaN, flagged below)
+        ind = pd.DataFrame({
+            "coverage": X.notna().mean(),
+            "n": X.notna().sum(),
+            "mean": Xs.mean() * m,
+            "sd": Xs.std(ddof=1) * m,
+            "min": X.min(),
+            "max": X.max(),
+            "skew": Xs.skew(),
+            "kurtosis": Xs.kurt(),
+        })
     ind["low_coverage"] = ind["coverage"] < coverage_min
     ind["skew_kurt_flag"] = (ind["skew"].abs() > skew_max) & (ind["kurtosis"] > kurt_max)
     ind["zero_variance"] = ~(ind["sd"] > 0)

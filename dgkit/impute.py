@@ -58,7 +58,10 @@ def impute(X: pd.DataFrame, method: str = "median", groups: pd.Series | None = N
         stat = method.split("_")[1]
         unit = out.index.get_level_values(0) if isinstance(out.index, pd.MultiIndex) else out.index
         g = pd.Series(groups).reindex(unit).to_numpy()
-        by = out.groupby(g).transform(stat)
+        if pd.isna(g).all():  # the grouping covers none of these units: the overall value for every cell (as for a group all missing)
+            by = pd.DataFrame(np.nan, index=out.index, columns=out.columns)
+        else:
+            by = out.groupby(g).transform(stat)
         out = out.fillna(by).fillna(getattr(out, stat)())
     elif method in ("carry_forward", "interpolate"):
         if not isinstance(out.index, pd.MultiIndex):

@@ -24,6 +24,11 @@ it to any period, so with a base period the scores of later periods are comparab
   ``upper`` per indicator in the framework.
 * ``vector`` — ``X/√(Σ X²)`` over the reference (TOPSIS's vector normalisation).
 
+Degenerate inputs are refused with a :class:`NormalisationError` naming the indicator, the period and
+the units: ±inf; an indicator with no value (ccid, minmax, zscore, vector); one value or a constant
+(minmax, zscore, rank); a negative count under ``ccid`` (ln(1 + X/X̄) is for counts X ≥ 0). Values
+near 1e308 whose sums overflow are handled on a scaled copy (the same results, no inf).
+
 Negative indicators: the linear methods (minmax, zscore, zscore_minmax, rank, vector) multiply the
 column by −1. For ``ccid`` that would make the mean negative, so a negative indicator is reflected
 within the reference range first, ``X' = max + min − X``: X' ≥ 0, the same spread, the order
@@ -40,6 +45,7 @@ import pandas as pd
 
 from dgkit.errors import NormalisationError
 from dgkit.pipeline.steps import NUMBER, Param, Step, make_step, register
+from dgkit.stats.result import mean_sd, scale_of
 
 CCID_SCALE = 80.0
 
@@ -70,6 +76,34 @@ def _positive(v: Any) -> bool:
     return NUMBER(v) and v > 0
 
 
+def _check_values(X: pd.DataFrame, method: str, context: str, empty: bool = True) -> None:
+    """Refuse ±inf (named by unit and indicator) and, with ``empty``, an indicator with no value at all
+    (the methods that learn a statistic from it: mean, SD, min and max of nothing)."""
+    a = X.to_numpy(dtype=float)
+    inf = np.isinf(a)
+    if inf.any():
+        from dgkit.stats.result import unit_names
+
+        r, c = np.argwhere(inf)[0]
+        units = [X.index[i] for i in np.flatnonzero(inf[:, c])]
+        raise NormalisationError(f"indicator {X.columns[c]}{context} is {a[r, c]:g} for unit {unit_names(units)}: {method} needs finite values "
+                                 "(check for a division by zero or an overflow in the data)")
+    none = X.columns[np.isnan(a).all(axis=0)] if len(X) else X.columns
+    if empty and len(none):
+        raise NormalisationError(f"indicator {none[0]}{context} has no values: {method} cannot be fitted "
+                                 "(drop the indicator, or impute it from other periods)")
+
+
+def _no_spread(X: pd.DataFrame, col: str, context: str, what: str) -> str:
+    """Why an indicator has no spread: a value for one unit only, or the same value for every unit."""
+    from dgkit.stats.result import unit_names
+
+    v = X[col].dropna()
+    if len(v) == 1:
+        return f"indicator {col}{context} has a value for one unit only ({unit_names(v.index)}: {v.iat[0]:g}): {what}"
+    return f"indicator {col}{context} is constant (all {len(v)} units have {v.iat[0]:g}): {what}"
+
+
 class Normaliser(Step):
     """A normalisation step: ``fit(ref, directions=…, info=…)`` then ``transform(X, …)``."""
 
@@ -82,6 +116,7 @@ class NoNormalisation(Normaliser):
 
     def fit(self, X: pd.DataFrame, directions: Any = None, info: Any = None, context: str = "", **_: Any) -> Step:
         d = _dirs(X, directions)
+        _check_values(X, "normalisation 'none'", context, empty=False)
         if (d == -1).any():
             raise NormalisationError(f"normalisation 'none' cannot orient the negative indicator(s) {', '.join(d.index[d == -1])}{context}; "
                                      "use a method that does (minmax, zscore, …) or set direction: 1")
@@ -104,9 +139,14 @@ class CCID(Normaliser):
         bad_t = t[~t.isin(["count", "index"])]
         if len(bad_t):
             raise NormalisationError(f"indicator {bad_t.index[0]} has type {bad_t.iat[0]!r}; expected 'count' or 'index'{context}")
+        _check_values(X, "CCID normalisation", context)
+        cnt = t.eq("count") & d.eq(1)
+        neg = X.loc[:, cnt.to_numpy()].lt(0)
+        if neg.to_numpy().any():
+            self._negative_count(X, neg, context)
         lo, hi = X.min(), X.max()
         Xr = self._reflect(X, d, lo, hi)
-        xbar = Xr.mean()
+        xbar = pd.Series({c: mean_sd(Xr[c])[0] for c in Xr.columns}, dtype=float)  # scaled: a mean of values near 1e308 stays finite
         bad = xbar[~(xbar > 0)]
         if len(bad):
             raise NormalisationError(
@@ -114,6 +154,16 @@ class CCID(Normaliser):
                 "ln(1 + X/X̄) and X/X̄ are undefined (check for an all-zero or negative indicator)")
         self.fitted_ = {"mean": xbar, "min": lo, "max": hi, "directions": d, "type": t}
         return self
+
+    @staticmethod
+    def _negative_count(X: pd.DataFrame, neg: pd.DataFrame, context: str) -> None:
+        from dgkit.stats.result import unit_names
+
+        c = neg.columns[neg.any().to_numpy()][0]
+        units = list(neg.index[neg[c].to_numpy()])
+        raise NormalisationError(f"count indicator {c}{context} has a negative value ({float(X.loc[units[0], c]):g} for unit "
+                                 f"{unit_names(units)}): ln(1 + X/X̄) is for counts X ≥ 0 (fix the data, or declare the indicator "
+                                 "type: index)")
 
     @staticmethod
     def _reflect(X: pd.DataFrame, d: pd.Series, lo: pd.Series, hi: pd.Series) -> pd.DataFrame:
@@ -124,6 +174,10 @@ class CCID(Normaliser):
 
     def transform(self, X: pd.DataFrame, context: str = "", **_: Any) -> pd.DataFrame:
         f = self.fitted_
+        cnt_pos = f["type"].reindex(X.columns).eq("count") & f["directions"].reindex(X.columns).eq(1)
+        neg = X.loc[:, cnt_pos.to_numpy()].lt(0)
+        if neg.to_numpy().any():  # another period than the fitted one
+            self._negative_count(X, neg, context)
         ratio = np.array(self._reflect(X, f["directions"], f["min"], f["max"]) / f["mean"], dtype=float)  # a writable copy
         cnt = f["type"].reindex(X.columns).eq("count").to_numpy()
         with np.errstate(invalid="ignore"):
@@ -146,17 +200,23 @@ class MinMax(Normaliser):
 
     def fit(self, X: pd.DataFrame, directions: Any = None, context: str = "", **_: Any) -> Step:
         d = _dirs(X, directions)
+        _check_values(X, "min-max", context)
         Xs = X * d
         lo, hi = Xs.min(), Xs.max()
-        zero = (hi - lo)[~(hi - lo > 0)]
+        zero = (hi - lo)[~(hi > lo)]
         if len(zero):
-            raise NormalisationError(f"indicator {zero.index[0]}{context} is constant: min-max is undefined (max = min)")
+            raise NormalisationError(_no_spread(X, zero.index[0], context, "min-max is undefined (max = min)"))
         self.fitted_ = {"min": lo, "max": hi, "directions": d}
         return self
 
     def transform(self, X: pd.DataFrame, **_: Any) -> pd.DataFrame:
         f, o = self.fitted_, self.options
-        return o["lo"] + (o["hi"] - o["lo"]) * (X * f["directions"] - f["min"]) / (f["max"] - f["min"])
+        with np.errstate(over="ignore", invalid="ignore"):
+            out = o["lo"] + (o["hi"] - o["lo"]) * (X * f["directions"] - f["min"]) / (f["max"] - f["min"])
+        if np.isinf(out.to_numpy(float)).any():  # max − min of values near ±1e308 overflows: the same share from halves
+            share = (X * f["directions"] / 2 - f["min"] / 2) / (f["max"] / 2 - f["min"] / 2)
+            out = o["lo"] + (o["hi"] - o["lo"]) * share
+        return out
 
 
 @register("normalise")
@@ -168,17 +228,28 @@ class ZScore(Normaliser):
 
     def fit(self, X: pd.DataFrame, directions: Any = None, context: str = "", **_: Any) -> Step:
         d = _dirs(X, directions)
+        _check_values(X, "z-score", context)
         Xs = X * d
-        sd = Xs.std(ddof=self.options["ddof"])
+        ddof = self.options["ddof"]
+        ms = {c: mean_sd(Xs[c], ddof) for c in Xs.columns}  # scaled: no overflow near 1e308
+        mean, sd = pd.Series({c: v[0] for c, v in ms.items()}, dtype=float), pd.Series({c: v[1] for c, v in ms.items()}, dtype=float)
         zero = sd[~(sd > 0)]
         if len(zero):
-            raise NormalisationError(f"indicator {zero.index[0]}{context} has zero variance: z-score undefined")
-        self.fitted_ = {"mean": Xs.mean(), "sd": sd, "directions": d}
+            c = zero.index[0]
+            if X[c].notna().sum() <= ddof:
+                raise NormalisationError(f"indicator {c}{context} has a value for {int(X[c].notna().sum())} unit(s): the sample SD "
+                                         "(ddof = 1) needs two or more — z-score undefined")
+            raise NormalisationError(_no_spread(X, c, context, "zero variance, z-score undefined"))
+        self.fitted_ = {"mean": mean, "sd": sd, "directions": d}
         return self
 
     def transform(self, X: pd.DataFrame, **_: Any) -> pd.DataFrame:
         f = self.fitted_
-        return (X * f["directions"] - f["mean"]) / f["sd"]
+        with np.errstate(over="ignore", invalid="ignore"):
+            out = (X * f["directions"] - f["mean"]) / f["sd"]
+        if np.isinf(out.to_numpy(float)).any():  # X − mean of values near ±1e308 overflows
+            out = X * f["directions"] / f["sd"] - f["mean"] / f["sd"]
+        return out
 
 
 @register("normalise")
@@ -206,8 +277,12 @@ class PercentileRank(Normaliser):
     name = "rank"
     params = {"scale": Param(100.0, check=_positive, expected="a positive number")}
 
-    def fit(self, X: pd.DataFrame, directions: Any = None, **_: Any) -> Step:
+    def fit(self, X: pd.DataFrame, directions: Any = None, context: str = "", **_: Any) -> Step:
         d = _dirs(X, directions)
+        _check_values(X, "rank normalisation", context, empty=False)
+        one = X.columns[X.notna().sum().to_numpy() == 1]  # none at all: missing, as any missing cell
+        if len(one):
+            raise NormalisationError(_no_spread(X, one[0], context, "a percentile rank 100·(r − 1)/(n − 1) needs two or more units"))
         self.fitted_ = {"directions": d, "reference": {c: np.sort((X[c] * d[c]).dropna().to_numpy(float)) for c in X.columns}}
         return self
 
@@ -279,15 +354,22 @@ class Vector(Normaliser):
 
     def fit(self, X: pd.DataFrame, directions: Any = None, context: str = "", **_: Any) -> Step:
         d = _dirs(X, directions)
-        norm = np.sqrt(((X * d) ** 2).sum())
+        _check_values(X, "vector normalisation", context)
+        m = pd.Series(1.0, index=X.columns)
+        with np.errstate(over="ignore"):
+            norm = np.sqrt(((X * d) ** 2).sum())
+        if np.isinf(norm).any():  # Σx² of values near 1e308 overflows: X/m / √Σ(x/m)² with m = max|x| (the norm itself may exceed 1e308)
+            m = pd.Series({c: scale_of(X[c]) for c in X.columns}, dtype=float)
+            norm = np.sqrt((((X * d) / m) ** 2).sum())
         zero = norm[~(norm > 0)]
         if len(zero):
             raise NormalisationError(f"indicator {zero.index[0]}{context} is all zero: vector normalisation undefined")
-        self.fitted_ = {"norm": norm, "directions": d}
+        self.fitted_ = {"norm": norm, "scale": m, "directions": d}
         return self
 
     def transform(self, X: pd.DataFrame, **_: Any) -> pd.DataFrame:
-        return X * self.fitted_["directions"] / self.fitted_["norm"]
+        f = self.fitted_
+        return X * f["directions"] / f["scale"] / f["norm"]
 
 
 # ------------------------------------------------------------------ functions (one cohort: fit and transform on X)

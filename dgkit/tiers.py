@@ -29,8 +29,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from dgkit.pipeline.steps import Param, Step, register
-from dgkit.stats.result import StatResult, skippable
+from dgkit.errors import AnalysisError, InputError
+from dgkit.pipeline.steps import Param, Step, StepError, register
+from dgkit.stats.result import Missing, StatResult, require_finite, skippable, unit_names
 
 TSINGHUA_LABELS = ["引领型", "优质型", "特色型", "发展型", "追赶型"]
 CSTC_LABELS = ["卓越", "优秀", "良好", "发展", "起步"]
@@ -72,9 +73,12 @@ def fixed_tiers(scores: pd.Series, thresholds: Sequence[float], labels: Sequence
     """Tier by descending thresholds with inclusive lower bounds: score ≥ thresholds[0] → labels[0] …"""
     th = list(thresholds)
     if len(labels) != len(th) + 1:
-        raise ValueError("need one more label than thresholds")
+        raise InputError(f"fixed tiers need one more label than thresholds; got {len(th)} threshold(s) and {len(labels)} label(s)",
+                            expected=f"{len(th) + 1} labels")
     if any(a <= b for a, b in zip(th, th[1:])):
-        raise ValueError("thresholds must be strictly decreasing")
+        raise InputError("fixed tier thresholds must be strictly decreasing", expected="e.g. [70, 65, 60, 50]",
+                            got=th)
+    require_finite(scores.dropna(), "fixed tiers")
     def one(x: float) -> str | float:
         if pd.isna(x):
             return np.nan
@@ -93,6 +97,15 @@ def percentile_tiers(scores: pd.Series, cuts: Sequence[float], labels: Sequence[
     else:
         idx = list(s.sort_values(ascending=False, kind="mergesort").index)
     n = len(idx)
+    k = len(cuts) + 1
+    if len(labels) != k:
+        raise InputError(f"percentile tiers need one more label than cuts; got {len(cuts)} cut(s) and {len(labels)} label(s)",
+                            expected=f"{k} labels")
+    if 0 < n < k:  # by the flooring rule the best unit would land in a low tier: the scheme is meaningless here
+        raise AnalysisError(f"percentile tiers by rank position need at least as many units as tiers; got {n} unit(s) "
+                            f"({unit_names(idx)}) for {k} tiers (by the flooring rule the best of them would be put in "
+                            f"{labels[next(i for i, b in enumerate([int(np.floor(c * n + 1e-9)) for c in cuts] + [n]) if b >= 1)]})",
+                            expected=f"{k} or more units, or fixed thresholds")
     bounds = [int(np.floor(c * n + 1e-9)) for c in cuts] + [n]
     out = {}
     for r, u in enumerate(idx, start=1):
@@ -149,10 +162,16 @@ def fisher_jenks_classes(x: np.ndarray, k: int) -> np.ndarray:
 def five_equal_parts(scores: pd.Series, by: str = "range", labels: Sequence[str] = ECHELON_LABELS, engine: str = "numpy") -> pd.Series:
     """国脉 五等分: ``by="range"`` equal score intervals, ``by="count"`` equal numbers of units."""
     s = scores.dropna()
+    if by not in ("range", "count"):
+        raise InputError(f"五等分 by {by!r} is not a reading of it", expected="'range' or 'count'")
+    if s.empty:
+        raise AnalysisError("五等分 of no scores", expected="one or more units with a score")
     if by == "count":
         return percentile_tiers(scores, [0.2, 0.4, 0.6, 0.8], labels)
-    if by != "range":
-        raise ValueError("by must be 'range' or 'count'")
+    require_finite(s, "五等分")
+    if s.nunique() < 2:
+        raise AnalysisError(f"五等分 by range splits [min, max] into five equal intervals, but all {len(s)} unit(s) score {s.iat[0]:g} "
+                            "(max = min)", expected="scores that differ (or by='count')")
     if engine == "mapclassify":
         import mapclassify
 
@@ -166,7 +185,13 @@ def five_equal_parts(scores: pd.Series, by: str = "range", labels: Sequence[str]
 def natural_breaks(scores: pd.Series, k: int = 4, labels: Sequence[str] | None = None, engine: str = "numpy") -> pd.Series:
     """Fisher-Jenks natural breaks into k classes; labels[0] is the highest class."""
     s = scores.dropna()
+    if not (isinstance(k, int | np.integer) and k >= 1):
+        raise InputError("natural breaks need one or more classes", expected="an integer ≥ 1", got=k)
+    if s.empty:
+        return pd.Series(np.nan, index=scores.index, name="tier", dtype=object)
+    require_finite(s, "natural breaks")
     labels = list(labels or ECHELON_LABELS[:k])
+    k = min(k, int(s.nunique()))  # no more classes than distinct scores: every class holds a score, labels[0] the highest
     if engine == "mapclassify":
         import warnings
 
@@ -199,35 +224,58 @@ def classify(scores: pd.Series, schemes: Sequence[dict], lang: str = "zh") -> St
     s = scores.dropna()
     table = pd.DataFrame({"unit_id": s.index, "score": s.to_numpy()})
     counts, raw, orders = [], {}, {}
+    if s.empty:
+        raise AnalysisError("no scores to put into tiers" + (f": every one of the {len(scores)} units' scores is missing" if len(scores) else ""),
+                            expected="one or more units with a score")
+    require_finite(s, "tiers")
+    undefined: dict[str, str] = {}
     for spec in schemes:
         name, scheme = spec["name"], spec["scheme"]
-        if scheme == "fixed":
-            order = list(spec.get("labels") or TSINGHUA_LABELS)
-            t = fixed_tiers(s, spec["thresholds"], order)
-        elif scheme == "percentile":
-            order = list(spec.get("labels") or TSINGHUA_LABELS)
-            t = percentile_tiers(s, spec["cuts"], order)
-        elif scheme == "five_equal":
-            order = list(ECHELON_LABELS)
-            t = five_equal_parts(s, spec.get("by", "range"))
-        elif scheme == "natural_breaks":
-            k = min(int(spec.get("k", 4)), max(1, s.nunique()))
-            order = list(ECHELON_LABELS[:k])
-            t = natural_breaks(s, k)
-        else:
-            raise ValueError(f"unknown tier scheme {scheme!r}; expected fixed, percentile, five_equal or natural_breaks")
+        try:
+            t, order = _scheme(s, spec, scheme)
+        except AnalysisError as e:  # one scheme undefined on these data (not a mistake in the scheme, an InputError): the others are shown, this one is stated
+            undefined[name] = e.problem
+            raw[name], orders[name] = pd.Series(np.nan, index=s.index, name="tier", dtype=object), []
+            table[name] = None
+            continue
         raw[name], orders[name] = t, order
         table[name] = t.reindex(s.index).map(lambda x: label(x, lang)).to_numpy()
         vc = t.value_counts()
         counts += [{"scheme": name, "tier": label(o, lang), "n": int(vc.get(o, 0))} for o in order]
     c = pd.DataFrame(counts, columns=["scheme", "tier", "n"])
     table = table.sort_values("score", ascending=False).reset_index(drop=True)
-    first = schemes[0]["name"] if schemes else ""
+    defined = [sp["name"] for sp in schemes if sp["name"] not in undefined]
+    if schemes and not defined:
+        return Missing.undefined("tiers_undefined", "no tier scheme is defined on these scores: " + "; ".join(f"{k}: {v}" for k, v in undefined.items()),
+                                 schemes=", ".join(undefined), n=len(s))
+    first = defined[0] if defined else ""
     fc = c[c["scheme"] == first]
     facts = {"n": len(s), "schemes": len(schemes), "first_scheme": first,
-             "first_counts": ", ".join(f"{r.tier} {r.n}" for r in fc.itertuples())}
-    sentence = f"{len(schemes)} tier scheme(s) on n = {len(s)} units; {first}: {facts['first_counts']}"
-    return StatResult(table, sentence, facts, {"counts": c, "tiers": raw, "order": orders})
+             "first_counts": ", ".join(f"{r.tier} {r.n}" for r in fc.itertuples()),
+             "undefined_schemes": ", ".join(undefined), "undefined_note": "@tier_schemes_undefined" if undefined else ""}
+    sentence = (f"{len(schemes)} tier scheme(s) on n = {len(s)} units; {first}: {facts['first_counts']}"
+                + "".join(f"; {k} undefined: {v}" for k, v in undefined.items()))
+    return StatResult(table, sentence, facts, {"counts": c, "tiers": raw, "order": orders, "undefined": undefined})
+
+
+def _scheme(s: pd.Series, spec: dict, scheme: str) -> tuple[pd.Series, list]:
+    """The tiers of one scheme of :func:`classify` and their order."""
+    if scheme == "fixed":
+        order = list(spec.get("labels") or TSINGHUA_LABELS)
+        t = fixed_tiers(s, spec["thresholds"], order)
+    elif scheme == "percentile":
+        order = list(spec.get("labels") or TSINGHUA_LABELS)
+        t = percentile_tiers(s, spec["cuts"], order)
+    elif scheme == "five_equal":
+        order = list(ECHELON_LABELS)
+        t = five_equal_parts(s, spec.get("by", "range"))
+    elif scheme == "natural_breaks":
+        k = min(int(spec.get("k", 4)), max(1, s.nunique()))
+        order = list(ECHELON_LABELS[:k])
+        t = natural_breaks(s, k)
+    else:
+        raise StepError(f"unknown tier scheme {scheme!r}", expected="fixed, percentile, five_equal or natural_breaks")
+    return t, order
 
 
 @skippable

@@ -153,14 +153,46 @@ def _quantiles_from_counts(C: np.ndarray, qs: tuple[float, ...]) -> np.ndarray:
 
 
 def _variant(result: Any, changes: dict[str, Any], cache: dict[Any, Any]) -> Any:
+    from dgkit.errors import NormalisationError
+
     key = repr(sorted(changes.items(), key=lambda kv: kv[0]))
     if key not in cache:
-        cache[key] = result.regen(**changes) if changes else result
+        try:
+            cache[key] = result.regen(**changes) if changes else result
+        except NormalisationError as e:  # an alternative method the data cannot take: say it is the analysis's variant, and how to leave it out
+            arg = {"normalisation": "normalisations=(…)", "aggregation": "aggregations=(…)", "impute": "imputations=(…)", "drop": "drop_one=False"}
+            how = " or ".join(arg.get(k, k) for k in changes)
+            raise NormalisationError(f"{e} — in the variant {', '.join(f'{k}={v!r}' for k, v in changes.items())} of the uncertainty analysis; "
+                                     f"leave that alternative out ({how} without it)") from None
     return cache[key]
 
 
+MIN_MC_DRAWS = 2   # a 5–95 % rank interval of one draw is that draw: no interval
+MIN_SOBOL_N = 8    # Saltelli base samples: fewer give no usable variance estimate or bootstrap interval (SALib's bootstrap resamples them)
+
+
 def _period(result: Any, period: Any) -> Any:
-    return result.periods[-1] if period is None else period
+    p = result.periods[-1] if period is None else period
+    if p not in result.periods:
+        from dgkit.errors import StepError
+
+        raise StepError(f"period {p!r} is not in the build", expected=f"one of {list(result.periods)}")
+    return p
+
+
+def _enough(result: Any, period: Any, what: str, n: int | None = None, least: int = 0, option: str = "n") -> None:
+    """Refuse a sample size below ``least`` and a period with fewer than two units (ranks do not move)."""
+    from dgkit.errors import AnalysisError
+    from dgkit.stats.result import unit_names
+
+    if n is not None and not (isinstance(n, int | np.integer) and not isinstance(n, bool) and n >= least):
+        raise AnalysisError(f"{what} needs {least} or more {'draws' if least == MIN_MC_DRAWS else 'base samples'} (n)",
+                            expected=f"an integer ≥ {least}", got=n)
+    units = result.index.xs(period, level="period").dropna().index
+    if len(units) < 2:
+        raise AnalysisError(f"{what} of ranks needs two or more units with an index value in {period}; got {len(units)}"
+                            + (f" ({unit_names(units)})" if len(units) else "") + ": a single unit is always first",
+                            expected="two or more units")
 
 
 @dataclass
@@ -176,8 +208,10 @@ def monte_carlo(result: Any, period: Any = None, n: int = 1000, seed: int = 0, w
                 drop_one: bool = False, tiers: pd.Series | None = None, tier_fn: Any = None, chunk: int = 2000,
                 keep_scores: bool = False) -> MCResult:
     """Monte Carlo rank intervals (module docstring). Each draw picks one combination of the method
-    choices (each a ``regen`` of the build) and one weight draw. ``tier_fn(scores) -> tiers``."""
+    choices (each a ``regen`` of the build) and one weight draw. ``tier_fn(scores) -> tiers``.
+    Needs ``n`` ≥ 2 draws and two or more units in the period (an error otherwise)."""
     y = _period(result, period)
+    _enough(result, y, "a Monte Carlo analysis", n, MIN_MC_DRAWS)
     rng = np.random.default_rng(seed)
     drops: tuple[Any, ...] = (None,) + (tuple(result.framework.leaves) if drop_one else ())
     choices = list(itertools.product(normalisations or (None,), aggregations or (None,), imputations or (None,), drops))
@@ -235,13 +269,15 @@ def monte_carlo(result: Any, period: Any = None, n: int = 1000, seed: int = 0, w
     table = table.sort_values("nominal")
     width = float(table["width"].mean())
     sentence = (f"{n} Monte Carlo draws ({weights} weights" + (f", {len(choices)} method combination(s)" if len(choices) > 1 else "")
-                + f", seed {seed}): mean 5–95 % rank interval width {width:.1f} places; widest: {table['width'].idxmax()} ({int(table['width'].max())})")
+                + (f", seed {seed}): mean 5–95 % rank interval width {width:.1f} places; widest: {table['width'].idxmax()} ({int(table['width'].max())})"
+                   if table["width"].max() > 0 else f", seed {seed}): no draw moves any rank (every 5–95 % interval has width 0)"))
     extra: dict[str, Any] = {"counts": C, "choices": choices, "pick": pick, "path": sorted(paths), "period": y}
     if S_all is not None:
         extra["scores"] = S_all
     W_df = pd.DataFrame(Wkept, columns=codes) if Wkept is not None else pd.DataFrame()
     widest = table["width"].idxmax()
     facts = {"mean_interval_width": width, "n": n, "units": len(table), "seed": seed, "widest": widest, "widest_width": float(table["width"].max()),
+             "still_note": "" if table["width"].max() > 0 else "@no_rank_moves",
              "weights": weights}
     return MCResult(table.rename_axis("unit_id"), sentence, facts, extra, n, W_df)
 
@@ -255,15 +291,26 @@ def sobol(result: Any, period: Any = None, n: int = 256, seed: int = 0, spread: 
     the discrete choices — normalisation, aggregation, and when asked imputation and the indicator set
     (none or one indicator left out) — for the mean absolute rank shift and (``per_unit``) each unit's
     rank. Each combination of choices is a ``regen`` of the build. Defaults: the build's own methods
-    (``None``) and the usual alternatives."""
+    (``None``) and the usual alternatives. Needs ``n`` ≥ 8 base samples (a power of two is best) and two
+    or more units; when no input ever moves a rank, every index is 0 and the sentence says so."""
+    import warnings
+
     from SALib.analyze import sobol as sobol_analyze
     from SALib.sample import sobol as sobol_sample
 
     y = _period(result, period)
+    _enough(result, y, "a Sobol analysis", n, MIN_SOBOL_N)
     own = next(iter(result.steps["normalise"].values())).name
     norms = normalisations or (None, *[m for m in ("minmax", "rank", "zscore_minmax") if m != own])  # None: the build's own
     own_agg = result.steps["aggregate"][result.framework.index_code].name
     aggs = aggregations or (None, "arithmetic" if own_agg != "arithmetic" else {"method": "geometric", "zeros": "shift"})
+    cache: dict[Any, Any] = {}
+    notes: list[str] = []
+    left_out: list[str] = []
+    if normalisations is None:  # alternatives the user names must work (their error stands); a default one these data cannot take is left out, and said so
+        norms = _usable_defaults(result, "normalisation", norms, cache, notes, left_out)
+    if aggregations is None:
+        aggs = _usable_defaults(result, "aggregation", aggs, cache, notes, left_out)
     factors: list[tuple[str, str, tuple[Any, ...]]] = [("normalisation", "normalisation", tuple(norms)), ("aggregation", "aggregation", tuple(aggs))]
     if imputations:
         factors.append(("imputation", "impute", tuple(imputations)))
@@ -275,13 +322,16 @@ def sobol(result: Any, period: Any = None, n: int = 256, seed: int = 0, spread: 
     names = [f"w_{p}" for p in kids] + [f[0] for f in factors]
     bounds = [[1 - spread, 1 + spread]] * len(kids) + [[0, len(f[2])] for f in factors]
     problem = {"num_vars": len(names), "names": names, "bounds": bounds}
-    X = sobol_sample.sample(problem, n, calc_second_order=False, seed=seed)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        X = sobol_sample.sample(problem, n, calc_second_order=False, seed=seed)
+    if any("power of 2" in str(w.message) for w in caught):
+        notes.append(f"N = {n} is not a power of two: the Sobol' sequence loses its balance properties (use {1 << (n - 1).bit_length()})")
     ev0 = DrawEvaluator(result, y)
     units = ev0.units
     nominal_rank = ranks_of(result.index.xs(y, level="period").reindex(units).to_numpy()[:, None])[:, 0]
     R = np.empty((len(units), len(X)), dtype=np.int64)
     picks = np.column_stack([np.minimum(X[:, len(kids) + j].astype(int), len(f[2]) - 1) for j, f in enumerate(factors)])
-    cache: dict[Any, Any] = {}
     for combo in sorted({tuple(r) for r in picks.tolist()}):
         sel = np.flatnonzero((picks == np.array(combo)).all(axis=1))
         changes: dict[str, Any] = {}
@@ -296,11 +346,20 @@ def sobol(result: Any, period: Any = None, n: int = 256, seed: int = 0, spread: 
         W[top] = ev.nominal[top] * X[np.ix_(sel, [kids.index(k) for k in live])]
         R[:, sel] = ranks_of(ev.scores(W, units)[0])
     shift = np.abs(R - nominal_rank[:, None]).mean(axis=0)
-    Si = sobol_analyze.analyze(problem, shift, calc_second_order=False, num_resamples=num_resamples, seed=seed)
+    still = bool(np.ptp(shift) == 0)  # no input moves any rank: every index is 0 (SALib would warn and divide 0 by 0)
+    if still:
+        zero = np.zeros(len(names))
+        Si = {"S1": zero, "S1_conf": zero, "ST": zero, "ST_conf": zero}
+        notes.append(f"no input moves any rank in {len(X)} runs: every Sobol index is 0")
+    else:
+        with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
+            warnings.simplefilter("ignore", RuntimeWarning)
+            Si = sobol_analyze.analyze(problem, shift, calc_second_order=False, num_resamples=num_resamples, seed=seed)
     table = pd.DataFrame({"S1": Si["S1"], "S1_conf": Si["S1_conf"], "ST": Si["ST"], "ST_conf": Si["ST_conf"]}, index=names)
     table["ST_low"] = table["ST"] - table["ST_conf"]
     table["ST_high"] = table["ST"] + table["ST_conf"]
-    extra: dict[str, Any] = {"problem": problem, "samples": len(X), "factors": {f[0]: f[2] for f in factors}, "regens": len(cache)}
+    extra: dict[str, Any] = {"problem": problem, "samples": len(X), "factors": {f[0]: f[2] for f in factors}, "regens": len(cache),
+                             "notes": notes}
     if per_unit:
         Yu = R.T.astype(float)
         s1, st_ = saltelli_indices(Yu, len(names))
@@ -314,11 +373,34 @@ def sobol(result: Any, period: Any = None, n: int = 256, seed: int = 0, spread: 
             boots.append(saltelli_indices(blocks[idx].reshape(-1, Yu.shape[1]), len(names))[1])
         half = 0.5 * (np.percentile(boots, 97.5, axis=0) - np.percentile(boots, 2.5, axis=0))
         extra["per_unit_ST_conf"] = pd.DataFrame(half, index=units, columns=names)
-    topi = table["ST"].idxmax()
-    sentence = f"Sobol (N = {n}, {len(X)} model runs): the largest total-order index is {topi}, S_T = {table.loc[topi, 'ST']:.2f} ± {table.loc[topi, 'ST_conf']:.2f}"
+    topi = table["ST"].fillna(-np.inf).idxmax()
+    if still:
+        sentence = f"Sobol (N = {n}, {len(X)} model runs): no input moves any rank, so every index is 0 (the ranking is insensitive to them)"
+    else:
+        sentence = f"Sobol (N = {n}, {len(X)} model runs): the largest total-order index is {topi}, S_T = {table.loc[topi, 'ST']:.2f} ± {table.loc[topi, 'ST_conf']:.2f}"
+    sentence += "".join(f"; {x}" for x in notes if not x.startswith("no input"))
     return StatResult(table.rename_axis("input"), sentence,
                       {"top": topi, "ST_top": float(table.loc[topi, "ST"]), "ST_conf_top": float(table.loc[topi, "ST_conf"]),
-                       "S1_top": float(table.loc[topi, "S1"]), "N": n, "runs": len(X)}, extra)
+                       "S1_top": float(table.loc[topi, "S1"]), "N": n, "runs": len(X), "still": still,
+                       "sobol_text": "@sobol_still" if still else "@sobol_top", "left_out": ", ".join(left_out),
+                       "left_out_note": "@sobol_left_out" if left_out else ""}, extra)
+
+
+def _usable_defaults(result: Any, option: str, choices: tuple[Any, ...], cache: dict[Any, Any], notes: list[str],
+                     left_out: list[str]) -> tuple[Any, ...]:
+    """The default alternatives of ``option`` that the build's data can take (each a ``regen``, cached)."""
+    from dgkit.errors import NormalisationError
+
+    kept = []
+    for v in choices:
+        try:
+            if v is not None:
+                _variant(result, {option: v}, cache)
+            kept.append(v)
+        except NormalisationError as e:
+            notes.append(f"the default alternative {option} {v!r} is left out: {str(e).split(' — in the variant')[0]}")
+            left_out.append(v if isinstance(v, str) else repr(v))
+    return tuple(kept)
 
 
 def saltelli_indices(Y: np.ndarray, d: int) -> tuple[np.ndarray, np.ndarray]:
@@ -345,12 +427,19 @@ def saltelli_indices(Y: np.ndarray, d: int) -> tuple[np.ndarray, np.ndarray]:
 def leave_one_out(result: Any, period: Any = None, level: str = "indicator") -> StatResult:
     """Rank shifts when each indicator (``level="indicator"``) or each node just below the index
     (``"pillar"``) is left out: a ``regen(drop=[…])`` each, so weights renormalise as the recipe says."""
+    from dgkit.errors import AnalysisError
+
     y = _period(result, period)
+    if level not in ("indicator", "pillar"):
+        raise AnalysisError(f"unknown leave-one-out level {level!r}", expected="'indicator' or 'pillar'")
+    _enough(result, y, "leaving one out")
     units = result.index.xs(y, level="period").index
     base = pd.Series(ranks_of(result.index.xs(y, level="period").to_numpy()[:, None])[:, 0], index=units)
-    if level not in ("indicator", "pillar"):
-        raise ValueError(f"level must be 'indicator' or 'pillar', got {level!r}")
     items = result.framework.leaves if level == "indicator" else result.top_nodes
+    if len(items) < 2:
+        raise AnalysisError(f"leave-one-out needs two or more {level}s to leave out in turn; framework '{result.framework.name}' has "
+                            f"{len(items)} ({', '.join(map(str, items))}): without it nothing is left to build",
+                            expected=f"two or more {level}s" + (" (or level='indicator')" if level == "pillar" else ""))
     rows, per_unit = [], {}
     for item in items:
         r = result.regen(drop=[*result.options.get("drop", []), item])
@@ -360,5 +449,9 @@ def leave_one_out(result: Any, period: Any = None, level: str = "indicator") -> 
         rows.append({"dropped": item, "mean_abs_rank_shift": float(d.abs().mean()), "max_abs_rank_shift": int(d.abs().max())})
     t = pd.DataFrame(rows).set_index("dropped").sort_values("mean_abs_rank_shift", ascending=False)
     s = f"leave one {level} out: largest mean |rank shift| {t['mean_abs_rank_shift'].iat[0]:.2f} places when {t.index[0]} is dropped"
-    return StatResult(t, s, {"top": t.index[0], "top_shift": float(t["mean_abs_rank_shift"].iat[0]), "level": level, "n": len(units)},
+    still = not t["mean_abs_rank_shift"].max() > 0
+    if still:
+        s = f"leave one {level} out: no {level} moves any rank when left out (n = {len(units)})"
+    return StatResult(t, s, {"top": t.index[0], "top_shift": float(t["mean_abs_rank_shift"].iat[0]), "level": level, "n": len(units),
+                             "still_note": "@still_leave_one_out" if still else ""},
                       {"per_unit": pd.DataFrame(per_unit, index=units)})

@@ -5,12 +5,16 @@ Conventions (Python libraries disagree on these, so they are stated):
 * **entropy** (Shannon entropy weight method). Input: a non-negative matrix, normally min-max
   normalised so that direction is already applied. ``p_ij = x_ij / Σ_i x_ij``;
   ``e_j = −(1/ln n) Σ_i p_ij ln p_ij`` with ``0·ln 0 = 0``; ``d_j = 1 − e_j``; ``w_j = d_j / Σ d``.
-  Negative values are an error; a column that sums to 0 carries no information (d_j = 0).
+  Negative values are an error; a column that sums to 0 carries no information (d_j = 0). Needs
+  two or more units (ln 1 = 0) and at least one column with information (else every d_j = 0).
 * **CRITIC** (Diakoulaki et al. 1995). Input: min-max normalised matrix.
-  ``C_j = σ_j Σ_k (1 − r_jk)``, σ_j the **sample** SD (ddof = 1), r the Pearson correlation;
-  ``w_j = C_j / Σ C``. A constant column gets weight 0.
+  ``C_j = σ_j Σ_k (1 − r_jk)``, σ_j the **sample** SD (ddof = 1), r the Pearson correlation
+  (0 for a constant column); ``w_j = C_j / Σ C``. A constant column gets weight 0; a single column
+  weight 1. Needs two or more units and one column that varies.
 * **PCA** (OECD/JRC Handbook, simplified): the squared loadings of the first principal component
   of the z-scored data (unit-norm eigenvector of the correlation matrix), ``w_j = a_j²`` (Σ = 1).
+  A constant column has no correlation: it gets weight 0 and the others share 1; a single column
+  weight 1.
 * **AHP** (Saaty): principal right eigenvector of the pairwise matrix; ``CI = (λmax − n)/(n − 1)``,
   ``CR = CI / RI(n)`` with Saaty's random indices; CR > 0.1 is reported as inconsistent.
 * **implied weights**: the non-negative weights summing to 1 that best reproduce a published total
@@ -30,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from dgkit.pipeline.steps import Step, register
+from dgkit.stats.result import scale_of
 
 # Saaty's random consistency index, n = 1..10
 RANDOM_INDEX = {1: 0.0, 2: 0.0, 3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41, 9: 1.45, 10: 1.49}
@@ -51,38 +56,92 @@ def equal(columns: list[str]) -> pd.Series:
     return pd.Series(1.0 / len(columns), index=columns, name="weight")
 
 
+def _weights_error(problem: str) -> Exception:
+    from dgkit.errors import NormalisationError
+
+    return NormalisationError(problem)
+
+
+def _enough_units(X: pd.DataFrame, method: str) -> None:
+    from dgkit.stats.result import require_finite, unit_names
+
+    require_finite(X, f"{method} weights", error=type(_weights_error("")))
+    if len(X) < 2:
+        raise _weights_error(f"{method} weights need two or more units with every indicator; got {len(X)}"
+                             + (f" ({unit_names(X.index)})" if len(X) else ""))
+
+
 def entropy(X: pd.DataFrame) -> pd.Series:
     """Entropy weights (convention in the module docstring)."""
     X = X.dropna()
-    if (X < 0).any().any():
-        raise ValueError("entropy weights need non-negative data (normalise with minmax first)")
+    neg = X < 0
+    if neg.any().any():
+        from dgkit.stats.result import unit_names
+
+        c = X.columns[neg.any().to_numpy()][0]
+        raise _weights_error(f"entropy weights need non-negative data (normalise with minmax first); indicator {c} is "
+                             f"{float(X.loc[neg[c], c].iat[0]):g} for unit {unit_names(X.index[neg[c].to_numpy()])}")
+    _enough_units(X, "entropy")
     n = len(X)
-    col = X.sum()
+    with np.errstate(over="ignore"):
+        col = X.sum()
+    if np.isinf(col).any():  # p_ij is scale-free: sums of values near 1e308 taken on x / max x
+        X = X / pd.Series({c: scale_of(X[c]) for c in X.columns}, dtype=float)
+        col = X.sum()
     P = X / col.where(col > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
         L = np.where(P > 0, P * np.log(P), 0.0)
     e = -L.sum(axis=0) / np.log(n)
     e = pd.Series(e, index=X.columns).where(col > 0, 1.0)
     d = 1 - e
-    return (d / d.sum()).rename("weight")
+    if not d.sum() > 1e-12:
+        raise _weights_error(f"entropy weights are undefined: no indicator carries information (each of {', '.join(map(str, X.columns))} "
+                             "is all zero or spread evenly over the units, so every d_j = 1 − e_j is 0)")
+    return (d / d.sum()).clip(lower=0).rename("weight")
 
 
 def critic(X: pd.DataFrame) -> pd.Series:
     """CRITIC weights (sample SD, Pearson r)."""
     X = X.dropna()
-    sd = X.std(ddof=1)
+    _enough_units(X, "CRITIC")
+    if X.shape[1] == 1:
+        return pd.Series(1.0, index=X.columns, name="weight")
+    with np.errstate(over="ignore", invalid="ignore"):
+        sd = X.std(ddof=1)
+    if not np.isfinite(sd).all():  # C_j is proportional to σ_j: a common scale (values near 1e308) changes nothing
+        X = X / scale_of(X)
+        sd = X.std(ddof=1)
+    if not (sd > 0).any():
+        raise _weights_error(f"CRITIC weights are undefined: every indicator ({', '.join(map(str, X.columns))}) is constant over the "
+                             f"{len(X)} units (σ_j = 0 for all)")
     R = X.corr().fillna(0)
     C = sd * (1 - R).sum()
+    if not C.sum() > 0:
+        raise _weights_error("CRITIC weights are undefined: the indicators that vary are perfectly correlated (every C_j is 0)")
     return (C / C.sum()).rename("weight")
 
 
 def pca(X: pd.DataFrame) -> pd.Series:
     """Squared loadings of the first principal component of the standardised data."""
     X = X.dropna()
-    Zs = (X - X.mean()) / X.std(ddof=0)
+    _enough_units(X, "PCA")
+    if X.shape[1] == 1:
+        return pd.Series(1.0, index=X.columns, name="weight")
+    varies = X.nunique() > 1
+    if varies.sum() == 0:
+        raise _weights_error(f"PCA weights are undefined: every indicator ({', '.join(map(str, X.columns))}) is constant over the "
+                             f"{len(X)} units")
+    out = pd.Series(0.0, index=X.columns, name="weight")  # a constant column: no correlation, weight 0
+    V = X.loc[:, varies.to_numpy()]
+    if V.shape[1] == 1:
+        out[V.columns] = 1.0
+        return out
+    V = V / scale_of(V) if not np.isfinite(V.std(ddof=0)).all() else V  # the correlation is scale-free
+    Zs = (V - V.mean()) / V.std(ddof=0)
     vals, vecs = np.linalg.eigh(np.corrcoef(Zs.to_numpy(), rowvar=False))
     a = vecs[:, np.argmax(vals)]
-    return pd.Series(a**2 / (a**2).sum(), index=X.columns, name="weight")
+    out[V.columns] = a**2 / (a**2).sum()
+    return out
 
 
 @dataclass
@@ -103,10 +162,15 @@ class AHPResult:
 
 def ahp(matrix: pd.DataFrame | np.ndarray, labels: list[str] | None = None) -> AHPResult:
     """AHP weights from a reciprocal pairwise comparison matrix, with its consistency ratio."""
+    from dgkit.errors import FrameworkError
+
     A = np.asarray(matrix, dtype=float)
-    n = A.shape[0]
-    if A.shape != (n, n) or not np.allclose(A * A.T, 1.0, rtol=1e-6):
-        raise ValueError("the pairwise matrix must be square and reciprocal (a_ji = 1/a_ij)")
+    n = A.shape[0] if A.ndim == 2 else 0
+    if n == 0:
+        raise FrameworkError("an AHP pairwise matrix needs one or more criteria", expected="a square n × n matrix, n ≥ 1", got=A.shape)
+    if A.shape != (n, n) or not np.isfinite(A).all() or (A <= 0).any() or not np.allclose(A * A.T, 1.0, rtol=1e-6):
+        raise FrameworkError("the pairwise matrix must be square and reciprocal (a_ji = 1/a_ij) with positive finite judgements",
+                             got=f"shape {A.shape}")
     labels = labels or (list(matrix.columns) if isinstance(matrix, pd.DataFrame) else [f"c{i + 1}" for i in range(n)])
     vals, vecs = np.linalg.eig(A)
     k = int(np.argmax(vals.real))

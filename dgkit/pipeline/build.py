@@ -44,7 +44,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dgkit.errors import FrameworkError
+from dgkit.errors import FrameworkError, NormalisationError
 from dgkit.framework import Framework, load_framework
 from dgkit.paths import display_path
 from dgkit.pipeline.steps import StepError, make_step
@@ -364,7 +364,11 @@ def run(X0: pd.DataFrame, fw0: Framework, options: dict[str, Any], *, data: Any 
             steps["weight"][node] = "given"
         else:
             ws = make_step("weight", w_levels[lev[node]], "weights")
-            ws.fit(C.loc[pooled], nominal=nominal[kids])
+            try:
+                ws.fit(C.loc[pooled], nominal=nominal[kids])
+            except NormalisationError as e:  # data-driven weights the data cannot define: say which node and rows
+                where = f"the base period {base_period}" if base_period is not None else f"the pooled periods {', '.join(map(str, periods))}"
+                raise NormalisationError(f"{e} — {ws.describe()} weights of the children of {node} ({', '.join(kids)}), fitted on {where}") from None
             w = ws.transform(C)
             steps["weight"][node] = ws
         weights.update(w.to_dict())
@@ -403,6 +407,15 @@ def run(X0: pd.DataFrame, fw0: Framework, options: dict[str, Any], *, data: Any 
         log.append("re-normalised before the next level: " + "; ".join(renorm))
 
     index = values[fw.index_code].rename("index")
+    no_index = index[index.isna()]
+    if len(no_index):  # a unit without any value (after imputation): no index, no rank — said, never a silent blank
+        from dgkit.stats.result import unit_names
+
+        for p in periods:
+            gone = [u for u, q in no_index.index if q == p]
+            if gone:
+                log.append(f"no index for {len(gone)} unit(s) in {p} ({unit_names(gone)}): none of their indicators has a value; "
+                           "they are not ranked")
     rk = make_step("rank", o.get("rank") or DEFAULT_RANK, "rank")
     ranks = pd.concat([rk.transform(index.loc[by_period[p]]) for p in periods]).reindex(index.index).rename("rank")
     steps["rank"] = rk

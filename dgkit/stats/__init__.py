@@ -8,6 +8,12 @@ shares, means by group; city types), :mod:`pillars` (pillar profiles), :mod:`con
 
 :class:`Missing` stands for an input an edition does not have; every analysis function accepts
 it and returns it unchanged, so a chapter states what it skipped instead of crashing.
+
+Degenerate inputs (issue 16; ``tests/catalogue_analysis.py``): a statistic the data cannot define
+(every unit equal, too few units, a class never visited …) is a :class:`Missing` whose reason the
+report prints in zh and en (:meth:`Missing.explain`), or a result whose sentence says which part is
+undefined and why; an input that can only be a mistake (ddof = 2, n = 1 draw, ±inf, a grouping that
+covers no unit) is a :class:`~dgkit.errors.AnalysisError`. No sentence ever shows "nan".
 """
 
 from __future__ import annotations

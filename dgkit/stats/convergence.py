@@ -25,8 +25,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from dgkit.errors import AnalysisError
 from dgkit.stats.dispersion import period_steps, sigma_convergence
-from dgkit.stats.result import Missing, StatResult, fmt_p, skippable
+from dgkit.stats.result import Missing, StatResult, fmt_p, require_finite, skippable
 
 __all__ = ["beta_convergence", "sigma_convergence"]
 
@@ -69,14 +70,18 @@ def beta_convergence(panel: pd.DataFrame, kind: str = "absolute", controls: dict
     """Panel β-convergence, ``kind="absolute"`` (pooled OLS) or ``"conditional"`` (two-way fixed
     effects, optional ``controls``: name → units × periods table, taken at the start of each step)."""
     if kind not in ("absolute", "conditional"):
-        raise ValueError(f"kind must be 'absolute' or 'conditional', got {kind!r}")
+        raise AnalysisError(f"unknown kind of β-convergence {kind!r}", expected="'absolute' or 'conditional'")
     from statsmodels.regression.linear_model import OLS
     from statsmodels.tools.tools import add_constant
 
     cols = list(panel.columns)
     if len(cols) < 3:
         return Missing("panel β-convergence needs three or more periods", "too_few_periods", n=len(cols), need=3)
+    require_finite(panel, "panel β-convergence")
     dt = period_steps(cols)
+    if (dt <= 0).any():
+        raise AnalysisError("panel β-convergence needs the periods in increasing order (growth is divided by the time between them)",
+                            expected="periods in time order", got=cols)
     rows = []
     for (a, b), d in zip(zip(cols, cols[1:], strict=False), dt, strict=True):
         both = panel[[a, b]].dropna()
@@ -90,9 +95,16 @@ def beta_convergence(panel: pd.DataFrame, kind: str = "absolute", controls: dict
     units, periods = df["unit"].nunique(), df["period"].nunique()
     if units < 5 or len(df) < 10:
         return Missing.undefined("beta_nonpositive", f"panel β-convergence needs 5 or more units with positive values in two consecutive periods, got {units}", n=units)
+    if (df.groupby("period")["ln_level"].nunique() < 2).all():
+        return Missing.undefined("constant_values", "every unit has the same value in each period: β-convergence compares units "
+                                 "with different starting levels", n=int(units))
     regressors = ["ln_level", *(controls or {})]
     codes = pd.factorize(df["unit"])[0]
     if kind == "conditional":
+        within = _demean_two_way(df, ["ln_level"])["ln_level"]
+        if not within.abs().max() > 1e-12 * max(1.0, float(df["ln_level"].abs().max())):
+            return Missing.undefined("beta_no_within", "once unit and period effects are removed, ln y has no variation left: "
+                                     "the conditional β is not identified (each unit keeps its distance to the others)", n=int(units))
         m = _two_way_fe(df, regressors, codes)
         keep = regressors
     else:

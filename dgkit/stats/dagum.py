@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dgkit.stats.result import Missing, StatResult, skippable
+from dgkit.stats.result import Missing, StatResult, require_finite, scale_of, skippable
 
 
 def _abs_diff_sum(a: np.ndarray, b: np.ndarray) -> float:
@@ -100,9 +100,12 @@ def dagum_gini(values: pd.Series | pd.DataFrame, groups: pd.Series) -> DagumResu
         if df["g"].nunique() < 2:
             return Missing.undefined("too_few_groups", f"a Dagum decomposition needs two or more groups; got {df['g'].nunique()}",
                                      n=int(df["g"].nunique()))
-        if (df["x"] < 0).any() or df["x"].mean() <= 0:
+        require_finite(df["x"], f"the Dagum decomposition ({period})" if not isinstance(values, pd.Series) else "the Dagum decomposition")
+        if (df["x"] < 0).any() or not (df["x"] > 0).any():
             return Missing.undefined("gini_negative", "the Gini needs non-negative values with a positive mean", n=int((df["x"] < 0).sum()))
-        d = _decompose(df["x"], df["g"])
+        with np.errstate(over="ignore"):
+            big = not np.isfinite(df["x"].sum())
+        d = _decompose(df["x"] / scale_of(df["x"]) if big else df["x"], df["g"])  # scale-free: values near 1e308 on x / max x
         last = d
         label = None if isinstance(values, pd.Series) else period
         per_period.append({"period": label, "n": d["n"], "groups": d["k"], "G": d["G"], "Gw": d["Gw"], "Gnb": d["Gnb"], "Gt": d["Gt"],
@@ -116,6 +119,9 @@ def dagum_gini(values: pd.Series | pd.DataFrame, groups: pd.Series) -> DagumResu
         for r in d["between"].itertuples():
             rows.append({"period": label, "term": "G_jh", "group": r.group, "group2": r.group2, "value": r.G_jh, "share": np.nan})
     assert last is not None
+    if last["G"] == 0:  # every unit equal in the last period: no inequality, each share 0/0
+        return Missing.undefined("no_inequality", f"all {last['n']} units have the same value in the last period: G = 0 and the shares "
+                                 "of its parts are 0/0", n=int(last["n"]))
     by = pd.DataFrame(per_period)
     table = pd.DataFrame(rows)
     if isinstance(values, pd.Series):

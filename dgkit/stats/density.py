@@ -14,7 +14,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dgkit.stats.result import Missing, StatResult, skippable
+from dgkit.errors import AnalysisError
+from dgkit.stats.result import Missing, StatResult, mean_sd, require_finite, scale_of, skippable
 
 PEAK_FLOOR = 0.10  # a local maximum below 10 % of the highest is not counted as a peak
 
@@ -32,22 +33,38 @@ def kernel_density(panel: pd.DataFrame | pd.Series, bandwidth: str | float = "sc
     if isinstance(panel, pd.Series):
         panel = panel.to_frame("value")
     if isinstance(bandwidth, str) and bandwidth not in ("scott", "silverman"):
-        raise ValueError(f"bandwidth must be 'scott', 'silverman' or a number, got {bandwidth!r}")
-    cols = [c for c in panel.columns if panel[c].notna().sum() >= 3 and panel[c].dropna().nunique() > 1]
+        raise AnalysisError(f"unknown bandwidth rule {bandwidth!r}", expected="'scott', 'silverman' or a positive number")
+    if not isinstance(bandwidth, str) and not (isinstance(bandwidth, int | float) and np.isfinite(bandwidth) and bandwidth > 0):
+        raise AnalysisError("a kernel density needs a positive bandwidth factor (h = factor × SD)", expected="'scott', 'silverman' or a positive number", got=bandwidth)
+    require_finite(panel, "a kernel density")
+    counts = panel.notna().sum()
+    distinct = panel.nunique()
+    cols = [c for c in panel.columns if counts[c] >= 3 and distinct[c] > 1]
     if not cols:
-        return Missing.undefined("too_few_units", "a kernel density needs three or more distinct values in a period", n=int(panel.notna().sum().max()))
-    kdes = {c: gaussian_kde(panel[c].dropna().to_numpy(dtype=float), bw_method=bandwidth) for c in cols}
-    h = {c: float(np.sqrt(k.covariance[0, 0])) for c, k in kdes.items()}
-    lo = min(float(panel[c].min()) - 3 * h[c] for c in cols)
-    hi = max(float(panel[c].max()) + 3 * h[c] for c in cols)
-    grid = np.linspace(lo, hi, points)
+        if int(counts.max() if len(counts) else 0) >= 3:  # enough units, no spread
+            return Missing.undefined("constant_values", "every unit has the same value in every period: a kernel density needs spread "
+                                     "(its bandwidth is a multiple of the SD, here 0)", n=int(counts.max()))
+        return Missing.undefined("too_few_units", "a kernel density needs three or more units with a value in a period",
+                                 n=int(counts.max() if len(counts) else 0))
+    left_out = [c for c in panel.columns if c not in cols]
+    m = scale_of(panel[cols])
+    m = m if m > 1e150 else 1.0  # the estimate on x / m, scaled back: the variance of values near 1e308 would overflow
+    kdes = {c: gaussian_kde(panel[c].dropna().to_numpy(dtype=float) / m, bw_method=bandwidth) for c in cols}
+    h = {c: float(np.sqrt(k.covariance[0, 0])) * m for c, k in kdes.items()}
+    lo = min(float(panel[c].min()) / m - 3 * h[c] / m for c in cols)
+    hi = max(float(panel[c].max()) / m + 3 * h[c] / m for c in cols)
+    with np.errstate(over="ignore"):
+        grid = np.linspace(lo, hi, points) * m
+    if not np.isfinite(grid).all():
+        raise AnalysisError(f"a kernel density of values near {m:.3g} spans beyond the largest float (its grid reaches ± 3 bandwidths past "
+                            "the data)", expected="values well below 1e308 (rescale the index)")
     curves, summary = [], []
     for c in cols:
-        f = kdes[c](grid)
+        f = kdes[c](grid / m) / m
         pk = _peaks(f)
         curves.append(pd.DataFrame({"period": c, "x": grid, "density": f}))
         summary.append({"period": c, "n": int(panel[c].notna().sum()), "bandwidth": h[c], "bandwidth_factor": float(kdes[c].factor),
-                        "main_peak": float(grid[int(np.argmax(f))]), "peaks": len(pk), "sd": float(panel[c].std(ddof=1))})
+                        "main_peak": float(grid[int(np.argmax(f))]), "peaks": len(pk), "sd": mean_sd(panel[c], 1)[1]})
     by = pd.DataFrame(summary)
     first, last = by.iloc[0], by.iloc[-1]
     rule = f"@bw_{bandwidth}" if isinstance(bandwidth, str) else f"factor {bandwidth}"
@@ -59,5 +76,8 @@ def kernel_density(panel: pd.DataFrame | pd.Series, bandwidth: str | float = "sc
              "spread": "@kde_wider" if last["sd"] > first["sd"] else "@kde_narrower"}
     s = (f"Gaussian kernel density ({bandwidth if isinstance(bandwidth, str) else f'factor {bandwidth}'} bandwidth) of {len(by)} period(s): "
          f"main peak {facts['peak_first']:.3g} → {facts['peak_last']:.3g}, peaks {facts['peaks_first']} → {facts['peaks_last']}, "
-         f"SD {facts['sd_first']:.3g} → {facts['sd_last']:.3g}")
-    return StatResult(by, s, facts, {"curves": pd.concat(curves, ignore_index=True), "grid": grid})
+         f"SD {facts['sd_first']:.3g} → {facts['sd_last']:.3g}"
+         + (f"; left out: {', '.join(map(str, left_out))} (fewer than three units or no spread)" if left_out else ""))
+    facts["left_out"] = ", ".join(map(str, left_out))
+    facts["left_out_note"] = "@kde_left_out" if left_out else ""
+    return StatResult(by, s, facts, {"curves": pd.concat(curves, ignore_index=True), "grid": grid, "left_out": left_out})

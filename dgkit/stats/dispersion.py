@@ -16,20 +16,54 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dgkit.stats.result import Missing, StatResult, fmt_p, skippable
+from dgkit.errors import AnalysisError
+from dgkit.stats.result import (
+    Missing,
+    StatResult,
+    fmt_p,
+    mean_sd,
+    require_finite,
+    scale_of,
+    skippable,
+)
+
+
+def _values(x: pd.Series | np.ndarray, statistic: str) -> np.ndarray:
+    """The non-missing values of x, refused when there is none or one is ±inf."""
+    s = pd.Series(x).dropna().astype(float)
+    if s.empty:
+        raise AnalysisError(f"{statistic} of no values", expected="one or more units with a value", got=0)
+    require_finite(s, statistic)
+    return s.to_numpy()
 
 
 def gini(x: pd.Series | np.ndarray) -> float:
-    v = np.asarray(pd.Series(x).dropna(), dtype=float)
-    n, mu = len(v), v.mean()
-    return float(np.abs(v[:, None] - v[None, :]).sum() / (2 * n * n * mu))
+    """Gini = Σ_i Σ_j |x_i − x_j| / (2 n² μ), for non-negative values with a positive mean (scale-free:
+    computed on x / max x when the sums of values near 1e308 would overflow)."""
+    v = _values(x, "the Gini coefficient")
+    if (v < 0).any() or not (v > 0).any():
+        raise AnalysisError("the Gini coefficient needs non-negative values with a positive mean",
+                            expected="values ≥ 0, not all 0", got=f"{int((v < 0).sum())} negative value(s), mean {mean_sd(v)[0]:g}")
+    n = len(v)
+    with np.errstate(over="ignore", invalid="ignore"):
+        g = float(np.abs(v[:, None] - v[None, :]).sum() / (2 * n * n * v.mean()))
+    if not np.isfinite(g):
+        v = v / scale_of(v)
+        g = float(np.abs(v[:, None] - v[None, :]).sum() / (2 * n * n * v.mean()))
+    return g
 
 
 def theil(x: pd.Series | np.ndarray) -> float:
-    v = np.asarray(pd.Series(x).dropna(), dtype=float)
+    """Theil T = (1/n) Σ (x_i/μ) ln(x_i/μ), for positive values (scale-free, as :func:`gini`)."""
+    v = _values(x, "Theil T")
     if (v <= 0).any():
-        raise ValueError("Theil T needs positive values")
-    r = v / v.mean()
+        raise AnalysisError("Theil T needs positive values", expected="values > 0", got=f"{int((v <= 0).sum())} value(s) ≤ 0")
+    with np.errstate(over="ignore"):
+        mu = v.mean()
+    if not np.isfinite(mu):
+        v = v / scale_of(v)
+        mu = v.mean()
+    r = v / mu
     return float(np.mean(r * np.log(r)))
 
 
@@ -43,15 +77,20 @@ def describe(scores: pd.Series, ddof: int = 0, threshold: float | None = None, l
     highest) is known. On 0–100 it is used as given; on another scale it is rescaled by
     (highest − lowest) / 100 (5 → 0.05 on 0–1) and the rule is stated; with no known scale it is
     omitted and the sentence says why. It is a convention of that release, not a statistical test."""
+    if ddof not in (0, 1):
+        raise AnalysisError("the SD's ddof must be 0 (population) or 1 (sample)", expected="0 or 1", got=ddof)
     s = scores.dropna().astype(float)
     if len(s) < 2:
         return Missing.undefined("too_few_units", f"dispersion needs two or more units, got {len(s)}", n=len(s))
-    sd = float(s.std(ddof=ddof))
+    require_finite(s, "the dispersion (SD, CV, Gini)")
+    mean, sd = mean_sd(s, ddof)
     q1, q3 = np.percentile(s, [25, 75])
     positive = bool((s > 0).all())  # CV, Gini and Theil compare with the mean: defined for positive values only
-    facts = {"n": len(s), "mean": float(s.mean()), "sd": sd, "ddof": ddof, "cv": sd / float(s.mean()) if positive else np.nan,
-             "min": float(s.min()), "max": float(s.max()), "range": float(s.max() - s.min()), "iqr": float(q3 - q1),
-             "gini": gini(s) if positive else np.nan, "theil": theil(s) if positive else np.nan}
+    facts = {"n": len(s), "mean": mean, "sd": sd, "ddof": ddof, "cv": sd / mean if positive else np.nan,
+             "min": float(s.min()), "max": float(s.max()), "range": float(s.max() / 2 - s.min() / 2) * 2, "iqr": float(q3 / 2 - q1 / 2) * 2,
+             "gini": gini(s) if positive else np.nan, "theil": theil(s) if positive else np.nan,
+             "n_nonpositive": int((s <= 0).sum()),
+             "relative_note": "" if positive else "@relative_undefined_nonpositive"}
     facts["convention"] = "@population_sd" if ddof == 0 else "@sample_sd"
     facts["threshold_verdict"] = "@no_threshold"
     applied = None
@@ -70,12 +109,14 @@ def describe(scores: pd.Series, ddof: int = 0, threshold: float | None = None, l
         else:
             facts["threshold_verdict"] = "@above_guomai_threshold_rescaled" if above else "@within_guomai_threshold_rescaled"
         facts["sd_exceeds_threshold"] = bool(above)
-    t = pd.DataFrame([{"label": label, **{k: v for k, v in facts.items() if not (isinstance(v, str) and (v.startswith("@") or k == "scale"))}}])
+    t = pd.DataFrame([{"label": label, **{k: v for k, v in facts.items()
+                                          if not (isinstance(v, str) and (v.startswith("@") or k in ("scale", "relative_note")))}}])
     conv = "population" if ddof == 0 else "sample"
-    s_ = (f"{label + ': ' if label else ''}SD = {sd:.2f} ({conv}, n = {len(s)})"
+    s_ = (f"{label + ': ' if label else ''}SD = {sd:{'.2f' if abs(sd) < 1e6 else '.3g'}} ({conv}, n = {len(s)})"
           + (f", {'above' if sd > applied else 'within'} 国脉 2023's convention of {threshold:g} on 0–100 ({applied:g} on {facts['scale']})"
              if applied is not None else "")
-          + f"; CV = {facts['cv']:.3f}, Gini = {facts['gini']:.3f}")
+          + (f"; CV = {facts['cv']:.3f}, Gini = {facts['gini']:.3f}" if positive else
+             f"; CV and Gini undefined ({facts['n_nonpositive']} unit(s) score zero or less; both are relative to the mean)"))
     return StatResult(t, s_, facts)
 
 
@@ -87,6 +128,12 @@ def theil_decomposition(scores: pd.Series, groups: pd.Series, check_with_pysal: 
         return Missing.undefined("too_few_groups", f"a Theil decomposition needs two or more groups; got {df['g'].nunique()}", n=int(df["g"].nunique()))
     if (df["x"] <= 0).any():
         return Missing.undefined("theil_nonpositive", "Theil T needs positive values", n=int((df["x"] <= 0).sum()))
+    require_finite(df["x"], "Theil T")
+    if df["x"].nunique() == 1:
+        return Missing.undefined("no_inequality", f"every one of the {len(df)} units has the same value: Theil T = 0 and its "
+                                 "between-group share is 0/0", n=len(df))
+    if not np.isfinite(df["x"].sum()):  # shares and ratios are scale-free: values near 1e308 taken on x / max x
+        df = df.assign(x=df["x"] / scale_of(df["x"]))
     mu, total = df["x"].mean(), df["x"].sum()
     rows = []
     for g, sub in df.groupby("g"):
@@ -112,20 +159,35 @@ def theil_decomposition(scores: pd.Series, groups: pd.Series, check_with_pysal: 
 @skippable
 def sigma_convergence(wide: pd.DataFrame, ddof: int = 0) -> StatResult:
     """SD and CV per edition (columns = editions); the slope of SD on edition order."""
+    if ddof not in (0, 1):
+        raise AnalysisError("the SD's ddof must be 0 (population) or 1 (sample)", expected="0 or 1", got=ddof)
+    if wide.shape[1] < 2:
+        return Missing("σ-convergence compares two or more periods", "too_few_periods", n=wide.shape[1], need=2)
     wide = wide.dropna()  # a balanced panel: the same units in every period (else the CVs compare different sets)
     if len(wide) < 2:
         return Missing.undefined("too_few_units", f"σ-convergence needs two or more units present in every period, got {len(wide)}", n=len(wide))
-    t = pd.DataFrame({"edition": wide.columns, "n": wide.notna().sum().to_numpy(), "mean": wide.mean().to_numpy(),
-                      "sd": wide.std(ddof=ddof).to_numpy()})
-    t["cv"] = np.where(((wide >= 0).all() & (wide.mean() > 0)).to_numpy(), t["sd"] / t["mean"], np.nan)  # defined for non-negative data with a positive mean
+    require_finite(wide, "σ-convergence")
+    ms = [mean_sd(wide[c], ddof) for c in wide.columns]
+    t = pd.DataFrame({"edition": wide.columns, "n": wide.notna().sum().to_numpy(), "mean": [m for m, _ in ms], "sd": [v for _, v in ms]})
+    t["cv"] = np.where(((wide >= 0).all().to_numpy() & (t["mean"] > 0).to_numpy()), t["sd"] / t["mean"], np.nan)  # defined for non-negative data with a positive mean
     slope = float(np.polyfit(np.arange(len(t)), t["cv"], 1)[0]) if len(t) > 1 and t["cv"].notna().all() else np.nan
-    s = f"σ-convergence: CV from {t['cv'].iat[0]:.3f} ({t['edition'].iat[0]}) to {t['cv'].iat[-1]:.3f} ({t['edition'].iat[-1]}); {'converging' if slope < 0 else 'diverging'} (slope {slope:+.4f} per edition)"
-    sd_slope = float(np.polyfit(np.arange(len(t)), t["sd"], 1)[0]) if len(t) > 1 else np.nan
+    with np.errstate(over="ignore", invalid="ignore"):
+        sd_slope = float(np.polyfit(np.arange(len(t)), t["sd"], 1)[0])
+    if not np.isfinite(sd_slope):  # SDs near 1e308: the slope on a scale that does not overflow
+        sd_slope = float(np.polyfit(np.arange(len(t)), t["sd"] / scale_of(t["sd"]), 1)[0]) * scale_of(t["sd"])
+    words = {"@converging": "converging", "@diverging": "diverging", "@no_change": "no change", "@undefined": "undefined"}
+    if np.isfinite(slope):
+        s = (f"σ-convergence: CV from {t['cv'].iat[0]:.3f} ({t['edition'].iat[0]}) to {t['cv'].iat[-1]:.3f} ({t['edition'].iat[-1]}); "
+             f"{words[_verdict(slope)]} (slope {slope:+.4f} per edition)")
+    else:
+        s = (f"σ-convergence: the CV is undefined (some values are negative or a mean is not positive); SD from {t['sd'].iat[0]:.3g} "
+             f"({t['edition'].iat[0]}) to {t['sd'].iat[-1]:.3g} ({t['edition'].iat[-1]}), {words[_verdict(sd_slope)]}")
     return StatResult(t, s, {"cv_slope": slope, "sd_slope": sd_slope, "first": t["edition"].iat[0], "last": t["edition"].iat[-1],
                              "cv_first": float(t["cv"].iat[0]), "cv_last": float(t["cv"].iat[-1]), "sd_first": float(t["sd"].iat[0]),
                              "sd_last": float(t["sd"].iat[-1]), "n": int(t["n"].min()), "periods": len(t),
                              "agree": bool(np.sign(slope) == np.sign(sd_slope)),
-                             "cv_verdict": _verdict(slope), "sd_verdict": _verdict(sd_slope)})
+                             "cv_verdict": _verdict(slope), "sd_verdict": _verdict(sd_slope),
+                             "judge": "@judged_by_cv" if np.isfinite(slope) else "@cv_undefined_judged_by_sd"})
 
 
 def _verdict(slope: float) -> str:
@@ -149,7 +211,10 @@ def beta_convergence(start: pd.Series, end: pd.Series, years: float) -> StatResu
     )
     from statsmodels.tools.tools import add_constant
 
+    if not (isinstance(years, int | float | np.integer | np.floating) and np.isfinite(years) and years > 0):
+        raise AnalysisError("β-convergence divides the growth by the time between the two periods", expected="a positive number of years (or steps)", got=years)
     df = pd.concat([start.rename("x0"), end.rename("x1")], axis=1).dropna()
+    require_finite(df, "β-convergence")
     df = df[(df > 0).all(axis=1)]
     if len(df) < 5:
         return Missing.undefined("beta_nonpositive", f"β-convergence needs 5 or more units positive in both periods, got {len(df)}", n=len(df))
@@ -172,6 +237,8 @@ def beta_convergence_panel(wide: pd.DataFrame) -> StatResult:
     """:func:`beta_convergence` from the first to the last period of a units × periods table
     (T = last − first when the periods are years, else the number of steps)."""
     cols = list(wide.columns)
+    if len(cols) < 2:
+        return Missing("β-convergence compares a first and a last period", "too_few_periods", n=len(cols), need=2)
     years = float(period_steps(cols).sum())
     r = beta_convergence(wide[cols[0]], wide[cols[-1]], years)
     if not isinstance(r, Missing):

@@ -24,7 +24,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dgkit.stats.result import Missing, StatResult, skippable
+from dgkit.errors import AnalysisError
+from dgkit.stats.result import Missing, StatResult, require_finite, skippable
 
 SCHEMES = ("quantile", "pooled", "fixed")
 
@@ -32,14 +33,18 @@ SCHEMES = ("quantile", "pooled", "fixed")
 def class_cuts(panel: pd.DataFrame, k: int = 4, scheme: str = "quantile", cuts: list[float] | None = None) -> dict:
     """Cut-offs per period (``{period: array}``) for ``scheme``; see the module docstring."""
     if scheme not in SCHEMES:
-        raise ValueError(f"scheme must be one of {SCHEMES}, got {scheme!r}")
+        raise AnalysisError(f"unknown Markov class scheme {scheme!r}", expected=" | ".join(SCHEMES))
     if cuts is not None and scheme != "fixed":
-        raise ValueError(f"cuts are used only with scheme 'fixed' (scheme is {scheme!r})")
+        raise AnalysisError(f"cuts are used only with scheme 'fixed' (scheme is {scheme!r})", expected="scheme: fixed")
+    if scheme != "fixed" and not (isinstance(k, int | np.integer) and k >= 2):
+        raise AnalysisError("a Markov chain needs two or more classes", expected="an integer ≥ 2", got=k)
     q = np.arange(1, k) / k
     if scheme == "fixed":
         if not cuts:
-            raise ValueError("scheme 'fixed' needs cuts (k − 1 increasing numbers)")
+            raise AnalysisError("scheme 'fixed' needs cuts (k − 1 increasing numbers)", expected="one or more numbers")
         c = np.asarray(sorted(cuts), dtype=float)
+        if not np.isfinite(c).all() or (np.diff(c) <= 0).any():
+            raise AnalysisError("fixed Markov cut-offs must be distinct finite numbers", expected="increasing numbers", got=list(cuts))
         return dict.fromkeys(panel.columns, c)
     if scheme == "pooled":
         c = np.quantile(panel.to_numpy(dtype=float)[~np.isnan(panel.to_numpy(dtype=float))], q)
@@ -97,6 +102,28 @@ def mean_first_passage(P: np.ndarray, pi: np.ndarray | None = None) -> np.ndarra
     return M
 
 
+def _check_panel(panel: pd.DataFrame, k: int, scheme: str, cuts: list[float] | None, what: str) -> Missing | None:
+    """±inf refused; fewer than two units with values, a Missing."""
+    require_finite(panel, what)
+    n = int(panel.notna().any(axis=1).sum())
+    if n < 2:
+        return Missing.undefined("too_few_units", f"{what} needs two or more units with values, got {n}", n=n)
+    return None
+
+
+def _tied_cuts(cc: dict, scheme: str, k: int) -> Missing | None:
+    """Quantile cut-offs that coincide (many equal values) leave classes that no value can enter: the
+    chain of k classes is undefined (say so, rather than count empty classes as absorbing)."""
+    if scheme == "fixed":
+        return None
+    for period, c in cc.items():
+        if len(c) and (np.diff(c) <= 0).any() or not np.isfinite(c).all():
+            return Missing.undefined("markov_ties", f"in {period}, the {k}-quantile cut-offs coincide ({', '.join(f'{x:g}' for x in c)}): "
+                                     f"too many equal values to form {k} classes", period=str(period), k=k,
+                                     cuts=", ".join(f"{x:g}" for x in c))
+    return None
+
+
 def _labels(k: int) -> list[str]:
     return [f"C{i + 1}" for i in range(k)]
 
@@ -123,25 +150,38 @@ def markov_chain(panel: pd.DataFrame, k: int = 4, scheme: str = "quantile", cuts
     """Traditional Markov chain of ``panel`` (units × periods, in time order); see the module docstring."""
     if panel.shape[1] < 2:
         return Missing("a Markov chain needs two or more periods", "too_few_periods", n=panel.shape[1], need=2)
+    undefined = _check_panel(panel, k, scheme, cuts, "a Markov chain")
+    if undefined is not None:
+        return undefined
     cc = class_cuts(panel, k, scheme, cuts)
     k = len(next(iter(cc.values()))) + 1
+    tied = _tied_cuts(cc, scheme, k)
+    if tied is not None:
+        return tied
     classes = classify(panel, cc)
     T = _counts(classes, k)
     if T.sum() == 0:
         return Missing.undefined("no_shared_units", "no unit is present in two consecutive periods")
     P = transition_matrix(T)
-    ergodic = _ergodic(P)
-    pi = steady_state(P)
-    M = mean_first_passage(P, pi) if ergodic else np.full((k, k), np.nan)
     lab = _labels(k)
+    seen = np.zeros(k, bool)
+    seen[np.unique(classes.to_numpy()[~np.isnan(classes.to_numpy())]).astype(int)] = True
+    unvisited = [lab[i] for i in np.flatnonzero(~seen)]
+    ergodic = _ergodic(P) and not unvisited
+    pi = steady_state(P) if not unvisited else np.full(k, np.nan)  # a class never observed: its row is a convention, π is not data
+    M = mean_first_passage(P, pi) if ergodic else np.full((k, k), np.nan)
     up = float(np.triu(T, 1).sum() / T.sum())
     down = float(np.tril(T, -1).sum() / T.sum())
     facts = {"n": int(panel.dropna(how="all").shape[0]), "periods": panel.shape[1], "first": str(panel.columns[0]), "last": str(panel.columns[-1]),
              "k": k, "scheme": f"@scheme_{scheme}", "transitions": int(T.sum()), "persistence": float(np.mean(np.diag(P))),
              "stay": float(np.trace(T) / T.sum()), "up": up, "down": down, "steady_top": float(pi[-1]), "steady_bottom": float(pi[0]),
-             "ergodic": ergodic}
+             "ergodic": ergodic, "unvisited": ", ".join(unvisited),
+             "steady_text": "@steady_state_unvisited" if unvisited else "@steady_state"}
     s = (f"Markov chain ({k} classes, {scheme}; {facts['n']} units, {panel.columns[0]}–{panel.columns[-1]}, {int(T.sum())} transitions): "
-         f"{facts['stay']:.0%} stay in their class, {up:.0%} move up, {down:.0%} move down; steady state of the top class {pi[-1]:.2f}")
+         f"{facts['stay']:.0%} stay in their class, {up:.0%} move up, {down:.0%} move down; "
+         + (f"steady state of the top class {pi[-1]:.2f}" if not unvisited else
+            f"no steady state: {'class' if len(unvisited) == 1 else 'classes'} {', '.join(unvisited)} "
+            f"{'is' if len(unvisited) == 1 else 'are'} never observed (check the cut-offs)"))
     extra = {"counts": pd.DataFrame(T.astype(int), index=lab, columns=lab), "P": pd.DataFrame(P, index=lab, columns=lab),
              "steady_state": pd.Series(pi, index=lab, name="steady_state"), "mfpt": pd.DataFrame(M, index=lab, columns=lab),
              "classes": classes, "cuts": cc}
@@ -153,24 +193,37 @@ def spatial_markov(panel: pd.DataFrame, w, k: int = 4, scheme: str = "pooled", c
                    lag_cuts: list[float] | None = None) -> StatResult | Missing:
     """Spatial Markov chain: one transition matrix per class of the spatial lag at the start of each
     step. ``w`` is a libpysal ``W`` keyed by unit id (row-standardised here); units outside ``w``
-    are left out and counted."""
+    are left out and counted. ``up_poor``/``up_rich`` average the probability of moving up over the
+    classes below the top that are left at least once in the lowest/highest lag class (a class never
+    left there has only the identity row of the convention, not data); none: undefined, stated."""
     if panel.shape[1] < 2:
         return Missing("a Markov chain needs two or more periods", "too_few_periods", n=panel.shape[1], need=2)
     from dgkit.stats.spatial import align, lag
 
+    undefined = _check_panel(panel, k, scheme, cuts, "a spatial Markov chain")
+    if undefined is not None:
+        return undefined
     y, w, dropped = align(panel.dropna(), w)
+    if len(y) and len(y) == len(w.islands):
+        return Missing.undefined("no_neighbours", f"none of the {len(y)} units has a neighbour in the weights", n=len(y))
     if w.islands:  # no neighbour (in the weights, or none left with data): no spatial lag to condition on
         islands = [str(i) for i in w.islands]
         dropped = sorted([*dropped, *islands])
         y, w, _ = align(y.drop(index=islands), w)
+    if len(y) and (y.nunique(axis=0) < 2).all() and y.stack().nunique() < 2:
+        return Missing.undefined("constant_values", f"all {len(y)} units have the same value in every period: no class can change",
+                                 n=len(y))
     if len(y) < 2 * k:
         return Missing.undefined("too_few_units", f"a spatial Markov chain needs {2 * k} or more units with weights and values in every period, got {len(y)}", n=len(y))
     L = pd.DataFrame({p: lag(w, y[p]) for p in y.columns}, index=y.index)
     cc = class_cuts(y, k, scheme, cuts)
     k = len(next(iter(cc.values()))) + 1
     if scheme == "fixed" and not lag_cuts:
-        raise ValueError("scheme 'fixed' needs lag_cuts for the spatial lag as well as cuts")
+        raise AnalysisError("scheme 'fixed' needs lag_cuts for the spatial lag as well as cuts", expected="k − 1 increasing numbers")
     lc = class_cuts(L, k, scheme, lag_cuts)
+    tied = _tied_cuts(cc, scheme, k) or _tied_cuts(lc, scheme, k)
+    if tied is not None:
+        return tied
     classes, lag_classes = classify(y, cc), classify(L, lc)
     lab = _labels(k)
     tables, Ps, counts = [], {}, {}
@@ -182,11 +235,19 @@ def spatial_markov(panel: pd.DataFrame, w, k: int = 4, scheme: str = "pooled", c
     table = pd.concat(tables, ignore_index=True)
     base = transition_matrix(_counts(classes, k))
     # the neighbourhood effect: how much more likely a unit moves up with rich rather than poor neighbours
-    up_rich = float(np.triu(Ps[lab[-1]].to_numpy(), 1).sum(axis=1)[:-1].mean())
-    up_poor = float(np.triu(Ps[lab[0]].to_numpy(), 1).sum(axis=1)[:-1].mean())
+    def up(level: str) -> float:  # mean probability of moving up, over the classes that are left at least once in this lag class
+        T, P = counts[level].to_numpy(), Ps[level].to_numpy()
+        rows = T.sum(axis=1)[:-1] > 0
+        return float(np.triu(P, 1).sum(axis=1)[:-1][rows].mean()) if rows.any() else np.nan
+
+    up_rich, up_poor = up(lab[-1]), up(lab[0])
+    empty = [lv for lv in (lab[0], lab[-1]) if not counts[lv].to_numpy()[:-1].sum() > 0]
     facts = {"n": len(y), "periods": y.shape[1], "first": str(y.columns[0]), "last": str(y.columns[-1]), "k": k, "scheme": f"@scheme_{scheme}",
-             "up_rich": up_rich, "up_poor": up_poor, "dropped": len(dropped), "persistence": float(np.mean(np.diag(base)))}
+             "up_rich": up_rich, "up_poor": up_poor, "dropped": len(dropped), "persistence": float(np.mean(np.diag(base))),
+             "empty_lag_classes": ", ".join(empty), "empty_note": "@lag_class_empty" if empty else ""}
     s = (f"Spatial Markov ({k} classes, {scheme}; {len(y)} units, {y.columns[0]}–{y.columns[-1]}): mean probability of moving up "
-         f"{up_poor:.2f} with neighbours in the lowest class, {up_rich:.2f} with neighbours in the highest")
+         f"{up_poor:.2f} with neighbours in the lowest class, {up_rich:.2f} with neighbours in the highest" if not empty else
+         f"Spatial Markov ({k} classes, {scheme}; {len(y)} units, {y.columns[0]}–{y.columns[-1]}): no unit below the top class has its "
+         f"neighbours in lag class {', '.join(empty)}, so the probability of moving up there is undefined")
     return StatResult(table, s, facts, {"P": Ps, "counts": counts, "classes": classes, "lag_classes": lag_classes, "cuts": cc, "lag_cuts": lc,
                                         "dropped": dropped})

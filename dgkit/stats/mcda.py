@@ -24,8 +24,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from dgkit.errors import AnalysisError
 from dgkit.normalise import minmax, normalise
-from dgkit.stats.result import Missing, StatResult, skippable
+from dgkit.stats.result import Missing, StatResult, require_finite, skippable, unit_names
 
 D_BANDS = [(0.0, "extreme_imbalance"), (0.1, "serious_imbalance"), (0.2, "moderate_imbalance"), (0.3, "mild_imbalance"),
            (0.4, "near_imbalance"), (0.5, "barely_coordinated"), (0.6, "primary_coordination"), (0.7, "intermediate_coordination"),
@@ -46,10 +47,13 @@ def _closeness(R: pd.DataFrame, w: pd.Series) -> pd.DataFrame:
 def topsis(X: pd.DataFrame, weights: pd.Series | None = None, directions: Any = None, normalisation: str = "vector") -> StatResult | Missing:
     """TOPSIS closeness of the units (rows) of ``X`` (indicators in columns, no missing cells)."""
     if normalisation not in ("vector", "minmax"):
-        raise ValueError(f"normalisation must be 'vector' or 'minmax', got {normalisation!r}")
+        raise AnalysisError(f"unknown TOPSIS normalisation {normalisation!r}", expected="'vector' or 'minmax'")
     X = X.dropna()
     if len(X) < 2:
         return Missing.undefined("too_few_units", f"TOPSIS needs two or more units with every indicator, got {len(X)}", n=len(X))
+    require_finite(X, "TOPSIS")
+    if (X.nunique() < 2).all():
+        return _identical(X, "TOPSIS")
     R = normalise(X, normalisation, directions=directions, **({"lo": 0.0, "hi": 1.0} if normalisation == "minmax" else {}))
     w = pd.Series(1 / X.shape[1], index=X.columns) if weights is None else pd.Series(weights).reindex(X.columns) / pd.Series(weights).reindex(X.columns).sum()
     t = _closeness(R, w)
@@ -67,15 +71,29 @@ def entropy_topsis(X: pd.DataFrame, directions: Any = None) -> StatResult | Miss
     X = X.dropna()
     if len(X) < 2:
         return Missing.undefined("too_few_units", f"entropy-TOPSIS needs two or more units with every indicator, got {len(X)}", n=len(X))
-    R = minmax(X, directions, lo=0.0, hi=1.0)
-    w = entropy(R)
+    require_finite(X, "entropy-TOPSIS")
+    constant = [c for c in X.columns if X[c].nunique() < 2]
+    if len(constant) == X.shape[1]:
+        return _identical(X, "entropy-TOPSIS")
+    varying = [c for c in X.columns if c not in constant]
+    # a constant indicator carries no information: entropy weight 0 (min-max is 0/0 for it), stated
+    R = minmax(X[varying], None if directions is None else {c: v for c, v in dict(directions).items() if c in varying}, lo=0.0, hi=1.0)
+    w = entropy(R).reindex(X.columns, fill_value=0.0)
+    R = R.reindex(columns=X.columns, fill_value=0.0)
     t = _closeness(R, w)
     facts = {"n": len(X), "indicators": X.shape[1], "normalisation": "@norm_minmax", "top": t["unit_id"].iloc[0],
              "top_c": float(t["closeness"].iloc[0]), "mean_c": float(t["closeness"].mean()), "top_weight": str(w.idxmax()),
-             "top_weight_value": float(w.max())}
+             "top_weight_value": float(w.max()), "constant": ", ".join(map(str, constant)),
+             "constant_note": "@constant_indicators_weight_0" if constant else ""}
     s = (f"entropy-TOPSIS ({X.shape[1]} indicators, n = {len(X)}): highest closeness {facts['top']} {facts['top_c']:.3f}; "
-         f"largest entropy weight {facts['top_weight']} {facts['top_weight_value']:.3f}")
+         f"largest entropy weight {facts['top_weight']} {facts['top_weight_value']:.3f}"
+         + (f"; constant over the units, weight 0: {facts['constant']}" if constant else ""))
     return StatResult(t, s, facts, {"weights": w, "normalised": R})
+
+
+def _identical(X: pd.DataFrame, what: str) -> Missing:
+    return Missing.undefined("identical_units", f"{what}: all {len(X)} units have the same value on every indicator, so the ideal and "
+                             "the anti-ideal coincide and the closeness is 0/0", n=len(X))
 
 
 def coordination_band(D: float) -> str:
@@ -96,8 +114,12 @@ def coupling_coordination(subsystems: pd.DataFrame, weights: pd.Series | None = 
         return Missing("coupling coordination needs two or more subsystems (pillars)", "too_few_pillars", n=n)
     if len(U) == 0:
         return Missing.undefined("too_few_units", "no unit has every subsystem", n=0)
-    if ((U < 0) | (U > 1)).any().any():
-        raise ValueError("coupling coordination needs subsystem scores in [0, 1]; rescale them first (e.g. score / 100)")
+    out = (U < 0) | (U > 1)
+    if out.any().any():
+        c = U.columns[out.any().to_numpy()][0]
+        units = list(U.index[out[c].to_numpy()])
+        raise AnalysisError(f"coupling coordination needs subsystem scores in [0, 1]; {c} is {float(U.loc[units[0], c]):g} for "
+                            f"{unit_names(units)} — rescale them first (e.g. score / 100)", column=str(c), expected="values in [0, 1]")
     a = pd.Series(1 / n, index=U.columns) if weights is None else pd.Series(weights).reindex(U.columns) / pd.Series(weights).reindex(U.columns).sum()
     mean = U.mean(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -122,12 +144,19 @@ def obstacle_degree(X: pd.DataFrame, weights: pd.Series, directions: Any = None,
     X = X.dropna()
     if len(X) < 2:
         return Missing.undefined("too_few_units", f"the obstacle degree needs two or more units, got {len(X)}", n=len(X))
-    R = minmax(X, directions, lo=0.0, hi=1.0)
+    require_finite(X, "the obstacle degree")
     w = pd.Series(weights).reindex(X.columns)
     if w.isna().any():
-        raise ValueError(f"no weight for indicator {w.index[w.isna()][0]}")
+        raise AnalysisError(f"no weight for indicator {w.index[w.isna()][0]}", expected=f"a weight for each of {', '.join(map(str, X.columns))}")
+    varying = [c for c in X.columns if X[c].nunique() > 1]
+    # a constant indicator: every unit is at its best value, deviation 0 (min-max would be 0/0)
+    R = (minmax(X[varying], None if directions is None else {c: v for c, v in dict(directions).items() if c in varying}, lo=0.0, hi=1.0)
+         .reindex(columns=X.columns, fill_value=1.0))
     FI = (1 - R) * (w / w.sum())
     tot = FI.sum(axis=1)
+    if not (tot > 0).any():
+        return Missing.undefined("no_obstacles", f"no unit of the {len(X)} falls short of the best value on any weighted indicator: every "
+                                 "deviation is 0, so there is no obstacle to rank", n=len(X))
     obst = FI.div(tot.where(tot > 0), axis=0).fillna(0.0)
     order = np.argsort(-obst.to_numpy(), axis=1, kind="stable")[:, :top]
     cols = np.asarray(obst.columns)

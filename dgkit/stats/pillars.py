@@ -5,14 +5,25 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dgkit.stats.result import StatResult, skippable
+from dgkit.errors import AnalysisError
+from dgkit.stats.result import Missing, StatResult, require_finite, skippable
+
+
+def _components(components: pd.DataFrame, what: str) -> pd.DataFrame:
+    """The units with at least one pillar score; none, or ±inf, is an error."""
+    P = components.dropna(how="all")
+    if P.empty or P.shape[1] == 0:
+        raise AnalysisError((f"{what}: no unit has a pillar score ({components.shape[0]} row(s), every cell missing)" if components.shape[1]
+                             else f"{what}: the table has no pillar columns"), expected="a units × pillars table with values")
+    require_finite(P, what)
+    return P
 
 
 @skippable
 def profile(components: pd.DataFrame, groups: pd.Series | None = None, national: str = "national") -> StatResult:
     """Mean of every pillar, nationally (first row, labelled ``national``) and per group of a
     partition (unit → group). Facts: the lowest and highest pillar means, n."""
-    P = components.dropna(how="all")
+    P = _components(components, "pillar means")
     means = P.mean().to_frame(national).T
     if groups is not None:
         g = groups.reindex(P.index)
@@ -38,9 +49,15 @@ def top_profiles(components: pd.DataFrame, scores: pd.Series, names: pd.Series |
 def strengths(components: pd.DataFrame, scores: pd.Series, names: pd.Series | None = None, n: int = 5) -> StatResult:
     """Strongest and weakest pillar of each of the ``n`` best units, relative to the pillar's
     national mean (a pillar scale differs from another: the gap to the mean is compared)."""
-    P = components.dropna(how="all")
+    P = _components(components, "pillar strengths")
+    if len(P) < 2 or (P.nunique() < 2).all():
+        return Missing.undefined("constant_values" if len(P) >= 2 else "too_few_units",
+                                 "strengths compare each unit with the pillar means: "
+                                 + (f"every pillar is the same for all {len(P)} units" if len(P) >= 2 else f"only {len(P)} unit"), n=len(P))
     gap = P - P.mean()
     top = scores.reindex(P.index).dropna().sort_values(ascending=False).head(n).index
+    if top.empty:
+        raise AnalysisError("no unit with pillar scores has an index score to pick the top units by", expected="index scores for the same units")
     rows = []
     for u in top:
         g = gap.loc[u]
@@ -57,7 +74,7 @@ def echelons(components: pd.DataFrame, names: pd.Series | None = None, k: int = 
     """Fisher-Jenks echelons (``k`` classes) of every pillar; facts: size of each pillar's first echelon."""
     from dgkit.tiers import label, natural_breaks
 
-    P = components.dropna(how="all")
+    P = _components(components, "pillar echelons")
     k = max(1, min(k, int(P.nunique().min())))
     E = P.apply(lambda c: natural_breaks(c.dropna(), k).reindex(P.index).map(lambda x: label(x, lang)))
     t = E.copy()

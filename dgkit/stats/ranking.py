@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dgkit.stats.result import StatResult, skippable
+from dgkit.errors import AnalysisError
+from dgkit.stats.result import StatResult, mean_sd, require_finite, skippable
 
 TIE_RULES = {"min": "competition (1, 2, 2, 4)", "average": "average (1, 2.5, 2.5, 4)", "max": "max (1, 3, 3, 4)",
              "first": "order of appearance", "dense": "dense (1, 2, 2, 3)"}
@@ -28,7 +29,10 @@ def rank(scores: pd.Series, names: pd.Series | None = None, components: pd.DataF
         raise ValueError(f"ties must be one of {', '.join(TIE_RULES)}, got {ties!r}")
     s = scores.dropna().astype(float)
     if s.empty:
-        raise ValueError("no scores to rank")
+        raise AnalysisError(f"no scores to rank: every one of the {len(scores)} units' scores is missing" if len(scores) else
+                            "no scores to rank: the series is empty", column=str(scores.name) if scores.name is not None else None,
+                            expected="one or more units with a score")
+    require_finite(s, "a ranking")
     r = s.rank(ascending=False, method=ties)
     nm = names.reindex(s.index).fillna(pd.Series(s.index, index=s.index)) if names is not None else pd.Series(s.index, index=s.index)
     t = pd.DataFrame({"unit_id": s.index, "name": nm.to_numpy(), "score": s.to_numpy(), "rank": r.to_numpy()})
@@ -45,9 +49,9 @@ def rank(scores: pd.Series, names: pd.Series | None = None, components: pd.DataF
     t = t.sort_values(["rank", "name"]).reset_index(drop=True)
     if ties in ("min", "max", "dense", "first"):
         t["rank"] = t["rank"].astype(int)
-    mean = float(s.mean())
+    mean, sd = mean_sd(s, 0)  # scaled when the sum of values near 1e308 would overflow
     top, bottom = t.iloc[0], t.iloc[-1]
-    facts = {"n": len(s), "mean": mean, "sd": float(s.std(ddof=0)), "n_at_or_above_mean": int((s >= mean).sum()),
+    facts = {"n": len(s), "mean": mean, "sd": sd, "n_at_or_above_mean": int((s >= mean).sum()),
              "top": top["name"], "top_score": float(top["score"]), "bottom": bottom["name"], "bottom_score": float(bottom["score"]),
              "ties": f"@ties_{ties}", "n_tied": int(r.duplicated(keep=False).sum()), "n_printed_differ": n_diff,
              "n_printed_inconsistent": n_bad,
@@ -106,16 +110,24 @@ def compare_builds(a: Any, b: Any, period: Any = None, names: pd.Series | None =
     out = pd.DataFrame({"unit_id": t.index, "name": nm.to_numpy(), f"score_{labels[0]}": sa.to_numpy(), f"rank_{labels[0]}": ra.to_numpy(),
                         f"score_{labels[1]}": sb.to_numpy(), f"rank_{labels[1]}": rb.to_numpy(), "rank_change": (rb - ra).to_numpy()})
     out = out.sort_values([f"rank_{labels[0]}", "name"]).reset_index(drop=True)
-    rho, p_rho = st.spearmanr(sa, sb)
-    tau, p_tau = st.kendalltau(sa, sb)
+    ok = sa.notna() & sb.notna()
+    if ok.sum() < 3 or sa[ok].nunique() < 2 or sb[ok].nunique() < 2:  # undefined: no scipy call (it would warn and return NaN)
+        rho = p_rho = tau = p_tau = float("nan")
+        note = "@rank_corr_too_few" if ok.sum() < 3 else "@rank_corr_constant"
+    else:
+        rho, p_rho = st.spearmanr(sa, sb)
+        tau, p_tau = st.kendalltau(sa, sb)
+        note = ""
     moved = out["rank_change"].abs()
     i = int(moved.to_numpy().argmax())
     k = min(top, len(out))
     shared = len(set(ra[ra <= k].index) & set(rb[rb <= k].index))
     facts = {"n": len(out), "period": p, "label_a": labels[0], "label_b": labels[1], "rho": float(rho), "p_rho": float(p_rho),
              "tau": float(tau), "p_tau": float(p_tau), "n_moved": int((moved > 0).sum()), "mean_abs_change": float(moved.mean()),
-             "max_abs_change": int(moved.max()), "max_mover": out["name"].iat[i], "top": k, "top_shared": shared}
-    sentence = (f"{labels[0]} vs {labels[1]}, {p}: Spearman ρ = {rho:.3f}, Kendall τ = {tau:.3f} (n = {len(out)}); "
+             "max_abs_change": int(moved.max()), "max_mover": out["name"].iat[i], "top": k, "top_shared": shared, "corr_note": note}
+    corr = (f"Spearman ρ = {rho:.3f}, Kendall τ = {tau:.3f}" if not note else
+            "rank correlations undefined (" + ("fewer than 3 units" if note == "@rank_corr_too_few" else "one build gives every unit the same score") + ")")
+    sentence = (f"{labels[0]} vs {labels[1]}, {p}: {corr} (n = {len(out)}); "
                 f"{facts['n_moved']} units change rank, mean |Δ| {facts['mean_abs_change']:.2f}, largest {facts['max_abs_change']} "
                 f"({facts['max_mover']}); {shared} of the top {k} in both")
     return StatResult(out, sentence, facts, {"changes": cmp.recipe_changes})

@@ -5,9 +5,11 @@ their shares do not add to 100 %; 常规地区 and 四大地带 partition the 31
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from dgkit.stats.result import StatResult, skippable
+from dgkit.errors import AnalysisError
+from dgkit.stats.result import StatResult, mean_sd, require_finite, skippable, unit_names
 
 GROUPINGS = {"常规地区": "ccid_region", "四大地带": "ccid_belt", "热点地区": "ccid_hotspots"}
 
@@ -41,14 +43,26 @@ def regional_structure(scores: pd.Series, grouping: str = "常规地区", member
         m = m.assign(group=m["group"].map(lambda g: region_label(g, "en")))
         grouping = str(region_label(grouping, "en"))
     s = scores.dropna()
-    national_total, national_mean = float(s.sum()), float(s.mean())
+    if s.empty:
+        raise AnalysisError(f"{grouping}: no unit has a score", expected="one or more units with a score")
+    require_finite(s, f"the regional structure by {grouping}")
+    covered = s.index.isin(m["unit_id"])
+    if not covered.any():
+        raise AnalysisError(f"grouping {grouping} covers none of the {len(s)} scored units ({unit_names(s.index)})",
+                            expected="a membership table whose unit_id column holds the scores' unit ids (its first ids: "
+                            + (", ".join(map(str, m["unit_id"].head(3))) or "none") + ")")
+    national_total, national_mean = float(s.sum()), mean_sd(s)[0]
+    if not np.isfinite(national_total):
+        raise AnalysisError(f"{grouping}: the national total of {len(s)} scores overflows (values near {s.abs().max():.3g})",
+                            expected="scores whose sum is below 1.8e308 (rescale the index)")
+    shares = national_total > 0 and bool((s >= 0).all())  # a share of a total is defined for non-negative scores with a positive total
     rows = []
     for g, sub in m.groupby("group", sort=False):
         v = s.reindex(sub["unit_id"]).dropna()
         rows.append({"grouping": grouping, "group": g, "n": len(v), "total": float(v.sum()),
-                     "share_pct": 100 * float(v.sum()) / national_total if national_total > 0 and (s >= 0).all() else float("nan"),
-                     "mean": float(v.mean()),
-                     "sd": float(v.std(ddof=0)), "n_at_or_above_national_mean": int((v >= national_mean).sum())})
+                     "share_pct": 100 * float(v.sum()) / national_total if shares else float("nan"),
+                     "mean": float(v.mean()) if len(v) else float("nan"),
+                     "sd": float(v.std(ddof=0)) if len(v) else float("nan"), "n_at_or_above_national_mean": int((v >= national_mean).sum())})
     t = pd.DataFrame(rows)
     if order:
         t = t.set_index("group").reindex(order).reset_index()
@@ -56,10 +70,12 @@ def regional_structure(scores: pd.Series, grouping: str = "常规地区", member
     top = t.iloc[0]
     overlap = bool(m["unit_id"].duplicated().any())
     ungrouped = int((~s.index.isin(m["unit_id"])).sum())
-    s_ = (f"{grouping}: {top['group']} leads with a total of {top['total']:.1f} ({top['share_pct']:.1f}% of the national total {national_total:.1f})"
+    share = (f"{top['share_pct']:.1f}% of the national total {national_total:.1f}" if shares else
+             f"no share of the national total {national_total:.1f}: shares need non-negative scores with a positive total")
+    s_ = (f"{grouping}: {top['group']} leads with a total of {top['total']:.1f} ({share})"
           + ("; groups overlap, so shares do not add to 100%" if overlap else "")
           + (f"; {ungrouped} unit(s) have no group" if ungrouped else ""))
-    return StatResult(t, s_, {"national_total": national_total, "national_mean": national_mean})
+    return StatResult(t, s_, {"national_total": national_total, "national_mean": national_mean, "shares_defined": shares})
 
 
 CITY_TYPES = {"副省级城市": "fusheng", "省会城市": "capital", "其他大中城市": "other"}
@@ -91,7 +107,10 @@ def tier_shares(tiers: pd.Series, members: pd.DataFrame, order: list[str] | None
         for tier in cats:
             n = int((t == tier).sum())
             rows.append({"group": g, "tier": tier, "n": n, "group_size": len(t), "share_pct": 100 * n / len(t) if len(t) else float("nan")})
-    tab = pd.DataFrame(rows)
+    tab = pd.DataFrame(rows, columns=["group", "tier", "n", "group_size", "share_pct"])
+    if not (tab["group_size"] > 0).any():
+        raise AnalysisError(f"tier shares: none of the {len(tiers.dropna())} units with a tier is in a group of the membership table",
+                            expected="a membership table (unit_id, group) for the tiered units")
     top = tab.sort_values("share_pct", ascending=False).iloc[0]
     return StatResult(tab, f"largest tier share: {top['tier']} among {top['group']}, {top['share_pct']:.1f}% ({top['n']}/{top['group_size']})")
 
@@ -122,9 +141,13 @@ def summarise(scores: pd.Series, groupings: dict[str, pd.Series]) -> StatResult:
     lead = leads[0] if leads else None
     facts = {"n": len(s), "groupings": len(tables), "national_total": float(s.sum()), "national_mean": float(s.mean())}
     if lead is not None:
+        shares = bool(np.isfinite(lead["share_pct"]))
         facts.update(grouping=lead["grouping"], lead=lead["group"], lead_share=float(lead["share_pct"]), lead_n=int(lead["n"]),
-                     lead_mean=float(lead["mean"]))
-    sentence = (f"{lead['grouping']}: {lead['group']} leads with {lead['share_pct']:.1f}% of the national total (n = {len(s)})" if lead is not None
+                     lead_mean=float(lead["mean"]), lead_share_text="@lead_share" if shares else ("@lead_share_undefined" if (s < 0).any() else "@lead_share_zero_total"),
+                     n_negative=int((s < 0).sum()))
+    sentence = ((f"{lead['grouping']}: {lead['group']} leads with {lead['share_pct']:.1f}% of the national total (n = {len(s)})" if shares else
+                 f"{lead['grouping']}: {lead['group']} has the largest total; no shares of the national total, as "
+                 + (f"{int((s < 0).sum())} unit(s) score below zero" if (s < 0).any() else "the total is 0") + f" (n = {len(s)})") if lead is not None
                 else "no grouping with two or more groups")
     return StatResult(t, sentence, facts)
 
@@ -151,7 +174,7 @@ def theil_by(scores: pd.Series, partitions: dict[str, pd.Series]) -> StatResult:
                      "between": th.facts["between"], "within": th.facts["within"], "between_share": th.facts["between_share"]})
     t = pd.DataFrame(rows, columns=["grouping", "n", "groups", "theil", "between", "within", "between_share"])
     if t.empty:
-        return undefined or Missing.undefined("too_few_groups", "no partition with two or more groups", n=0)
+        return undefined if undefined is not None else Missing.undefined("too_few_groups", "no partition with two or more groups", n=0)
     top = t.sort_values("between_share", ascending=False).iloc[0]
     facts = {"grouping": top["grouping"], "between_share_pct": 100 * float(top["between_share"]), "theil": float(top["theil"]),
              "n": int(top["n"]), "groups": int(top["groups"])}
@@ -186,5 +209,5 @@ def type_tier_shares(city_types: tuple, lang: str = "zh") -> StatResult:
     facts = {"n": int(tiers_.index.isin(members["unit_id"]).sum()), "types": int(members["group"].nunique()),
              "top_type": top["group"], "top_tier": top["tier"], "top_share": float(top["share_pct"]),
              "n_printed_differ": len(bad),
-             "printed_differ": "; ".join(f"{region_label(r.group, lang)} {label(r.tier, lang)} {r.share_printed_pct}% / {r.share_pct:.1f}%" for r in bad.itertuples())}
+             "printed_differ": "; ".join(f"{region_label(r.group, lang)} {label(r.tier, lang)} {r.share_printed_pct}% / {r.share_pct:.1f}%" for r in bad.itertuples()) or "—"}
     return StatResult(t, r.sentence, facts)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 
@@ -37,7 +39,9 @@ class StatResult:
         from dgkit.report.labels import Labels
 
         t = Labels(lang)
-        return t(f"facts.{key}", **{k: t.word(v, self.facts) for k, v in self.facts.items()})
+        sep = "、" if lang == "zh" else ", "  # lists joined as the recorder joins them (never a Python list's repr)
+        return t(f"facts.{key}", **{k: sep.join(map(str, v)) if isinstance(v, list | tuple) else t.word(v, self.facts)
+                                    for k, v in self.facts.items()})
 
     def _repr_html_(self) -> str:  # pragma: no cover - notebooks
         return f"<p>{self.sentence}</p>" + self.table.to_html()
@@ -91,6 +95,16 @@ class Missing:
     def summary(self) -> str:
         return f"skipped: {self.reason}"
 
+    def explain(self, lang: str = "en") -> str:
+        """Why the result is missing, in ``lang``: the catalogue's ``skips.<key>`` filled with the
+        fields (what a report prints), else the English reason."""
+        from dgkit.report.labels import Labels
+
+        t = Labels(lang)
+        if self.key and t.has(f"skips.{self.key}"):
+            return t(f"skips.{self.key}", **self.fields)
+        return self.reason
+
     def _repr_markdown_(self) -> str:  # pragma: no cover - notebooks
         return f"> ⊘ {self.reason}"
 
@@ -116,3 +130,64 @@ def skippable(func):  # noqa: ANN001, ANN201
 
     return wrapper
 
+
+
+# ------------------------------------------------------------------ degenerate inputs (issue 16)
+def unit_names(ids: Iterable[Any], limit: int = 5) -> str:
+    """Units for a message: a province code with its name (``440000 广东``), anything else as it is;
+    at most ``limit`` shown, then how many in all."""
+    ids = [str(i[0] if isinstance(i, tuple) else i) for i in ids]  # (unit, period) rows: the unit (the period is said elsewhere)
+    try:
+        from dgkit.units import province_table
+
+        names = dict(zip(province_table()["unit_id"].astype(str), province_table()["name_zh"].astype(str), strict=False))
+    except Exception:  # noqa: BLE001 - names are a courtesy; a message never fails for want of them
+        names = {}
+    shown = [f"{i} {names[i]}" if i in names else i for i in ids[:limit]]
+    return ", ".join(shown) + (f" … ({len(ids)} in all)" if len(ids) > limit else "")
+
+
+def require_finite(values: pd.Series | pd.DataFrame, statistic: str, error: type[Exception] | None = None) -> None:
+    """Raise (``AnalysisError`` by default) naming the units and columns that hold ±inf: no statistic
+    of dgkit is defined on an infinite value (a ratio divided by zero upstream, or an overflow)."""
+    v = values.to_frame() if isinstance(values, pd.Series) else values
+    a = v.to_numpy(dtype=float)
+    bad = np.isinf(a)
+    if not bad.any():
+        return
+    from dgkit.errors import AnalysisError
+
+    r, c = np.argwhere(bad)[0]
+    col = v.columns[c]
+    cells = [f"{v.index[i]}" for i in np.flatnonzero(bad[:, c])]
+    problem = f"{statistic} needs finite values; unit {unit_names(cells)} has {a[r, c]:+g}".replace("+inf", "inf")
+    if error is None or error is AnalysisError:
+        raise AnalysisError(problem, column=None if isinstance(values, pd.Series) and values.name is None else str(col),
+                            expected="finite numbers (check for a division by zero or an overflow upstream)")
+    raise error(problem + " (check for a division by zero or an overflow upstream)")
+
+
+def scale_of(v: np.ndarray | pd.Series | pd.DataFrame) -> float:
+    """The largest |value| (1 when every value is 0 or there is none): dividing by it keeps sums of
+    up to 10³⁰⁰ values finite, so means and SDs of values near 1e308 do not overflow to inf."""
+    a = np.abs(np.asarray(v, dtype=float))
+    a = a[np.isfinite(a)]
+    m = float(a.max()) if a.size else 0.0
+    return m if m > 0 else 1.0
+
+
+def mean_sd(v: np.ndarray | pd.Series, ddof: int = 0) -> tuple[float, float]:
+    """Mean and SD (``ddof``) of the non-missing values as pandas computes them; when the sum of
+    squares overflows (values near 1e308) they are computed on v / max|v| and scaled back."""
+    a = np.asarray(v, dtype=float)
+    a = a[~np.isnan(a)]
+    if len(a) == 0:
+        return float("nan"), float("nan")
+    with np.errstate(over="ignore", invalid="ignore"):
+        mean = float(pd.Series(a).mean())
+        sd = float(pd.Series(a).std(ddof=ddof)) if len(a) > ddof else float("nan")
+    if np.isfinite(mean) and (np.isfinite(sd) or len(a) <= ddof) or not np.isfinite(a).all():
+        return mean, sd
+    m = scale_of(a)
+    x = pd.Series(a / m)
+    return float(x.mean()) * m, (float(x.std(ddof=ddof)) * m if len(a) > ddof else float("nan"))

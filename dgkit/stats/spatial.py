@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dgkit.stats.result import Missing, StatResult, fmt_p, skippable
+from dgkit.stats.result import Missing, StatResult, fmt_p, require_finite, skippable, unit_names
 
 KINDS = ("contiguity", "knn", "distance")
 QUADRANTS = {1: "HH", 2: "LH", 3: "LL", 4: "HL"}
@@ -143,6 +143,28 @@ def align(values: pd.Series | pd.DataFrame, w) -> tuple[Any, Any, list]:  # noqa
     return vals.loc[keep], sub, dropped
 
 
+def _usable(values: pd.Series, w, what: str) -> tuple[pd.Series, Any, list, list, Missing | None]:  # noqa: ANN001
+    """``values`` and ``w`` aligned, units without a neighbour among the units with values (islands)
+    left out; returns (values, w, dropped without weights, islands, a Missing when the statistic is
+    undefined: fewer than five units, no neighbours at all, or every value equal)."""
+    y, wp, dropped = align(values, w)
+    require_finite(y, what)
+    islands: list = []
+    if len(y) and wp.islands:
+        islands = sorted(str(i) for i in wp.islands)
+        if len(islands) == len(y):
+            return y, wp, dropped, islands, Missing.undefined(
+                "no_neighbours", f"{what}: none of the {len(y)} units has a neighbour in the weights (every row of W is empty)", n=len(y))
+        y, wp, _ = align(y.drop(index=islands), wp)
+    if len(y) < 5:
+        return y, wp, dropped, islands, Missing.undefined(
+            "too_few_units", f"{what} needs five or more units with values and neighbours, got {len(y)}", n=len(y))
+    if y.nunique() < 2:
+        return y, wp, dropped, islands, Missing.undefined(
+            "constant_values", f"{what}: all {len(y)} units have the same value, so Σz² = 0 and I is 0/0", n=len(y))
+    return y, wp, dropped, islands, None
+
+
 def lag(w, y: pd.Series) -> np.ndarray:  # noqa: ANN001
     """Row-standardised spatial lag Σ_j w_ij y_j / Σ_j w_ij (0 for a unit without neighbours)."""
     return _weights_module().lag_spatial(_row_standardised(w), y.to_numpy(dtype=float))
@@ -183,12 +205,13 @@ def moran(values: pd.Series | pd.DataFrame, w, permutations: int = 999, seed: in
         import esda
 
     panel = values.to_frame("value") if isinstance(values, pd.Series) else values
-    rows, dropped_all = [], set()
+    rows, dropped_all, islands_all = [], set(), set()
     for p in panel.columns:
-        y, wp, dropped = align(panel[p], w)
+        y, wp, dropped, islands, undefined = _usable(panel[p], w, "Moran's I" + (f" ({p})" if isinstance(values, pd.DataFrame) else ""))
+        if undefined is not None:
+            return undefined
         dropped_all |= set(dropped)
-        if len(y) < 5 or y.nunique() < 2:
-            return Missing.undefined("too_few_units", f"Moran's I needs five or more units with values and weights, got {len(y)}", n=len(y))
+        islands_all |= set(islands)
         with _numpy_seed(seed):
             m = esda.Moran(y.to_numpy(dtype=float), _row_standardised(wp), transformation="r", permutations=permutations)
         rows.append({"period": p, "n": len(y), "I": float(m.I), "EI": float(m.EI), "z": float(m.z_norm), "p_norm": float(m.p_norm),
@@ -200,11 +223,13 @@ def moran(values: pd.Series | pd.DataFrame, w, permutations: int = 999, seed: in
     p = float(last["p_sim"]) if permutations else float(last["p_norm"])
     verdict = "@clustered" if (last["I"] > last["EI"] and p < 0.05) else ("@dispersed" if (last["I"] < last["EI"] and p < 0.05) else "@random")
     facts = {"I": float(last["I"]), "EI": float(last["EI"]), "z": float(last["z"]), "p": p, "p_text": fmt_p(p), "n": int(last["n"]),
-             "permutations": permutations, "verdict": verdict, "periods": len(t), "dropped": len(dropped_all),
-             "period": "" if isinstance(values, pd.Series) else str(panel.columns[-1]),
+             "permutations": permutations, "verdict": verdict, "periods": len(t), "dropped": len(dropped_all), "islands": len(islands_all),
+             "islands_note": "@islands_left_out" if islands_all else "",
+             "period": (str(values.name) if values.name is not None else "—") if isinstance(values, pd.Series) else str(panel.columns[-1]),
              "positive_periods": int(((t["I"] > t["EI"]) & ((t["p_sim"] if permutations else t["p_norm"]) < 0.05)).sum())}
-    s = f"Moran's I = {facts['I']:.3f} (E[I] = {facts['EI']:.3f}, z = {facts['z']:.2f}, {fmt_p(p)}, {permutations} permutations, n = {facts['n']})"
-    return StatResult(t, s, facts, {"dropped": sorted(dropped_all)})
+    s = (f"Moran's I = {facts['I']:.3f} (E[I] = {facts['EI']:.3f}, z = {facts['z']:.2f}, {fmt_p(p)}, {permutations} permutations, n = {facts['n']})"
+         + (f"; {len(islands_all)} unit(s) without a neighbour left out ({unit_names(sorted(islands_all))})" if islands_all else ""))
+    return StatResult(t, s, facts, {"dropped": sorted(dropped_all), "islands": sorted(islands_all)})
 
 
 def _conditional_permutation(z: np.ndarray, W, permutations: int, seed: int | None) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001
@@ -238,9 +263,9 @@ def local_moran(values: pd.Series | pd.DataFrame, w, permutations: int = 999, se
     I_i, quadrant, pseudo p and the cluster (HH, LL, LH, HL where p ≤ alpha)."""
     if isinstance(values, pd.DataFrame):
         values = values[values.columns[-1] if period is None else period]
-    y, wp, dropped = align(values, w)
-    if len(y) < 5 or y.nunique() < 2:
-        return Missing.undefined("too_few_units", f"LISA needs five or more units with values and weights, got {len(y)}", n=len(y))
+    y, wp, dropped, islands, undefined = _usable(values, w, "LISA")
+    if undefined is not None:
+        return undefined
     W = _row_standardised(wp).sparse.tocsr()
     x = y.to_numpy(dtype=float)
     z = x - x.mean()
@@ -258,7 +283,9 @@ def local_moran(values: pd.Series | pd.DataFrame, w, permutations: int = 999, se
     ll = t.loc[t["cluster"] == "LL", "unit_id"].tolist()
     facts = {"n": len(y), "alpha": alpha, "permutations": permutations, "HH": int(counts.get("HH", 0)), "LL": int(counts.get("LL", 0)),
              "LH": int(counts.get("LH", 0)), "HL": int(counts.get("HL", 0)), "ns": int(counts.get("ns", 0)),
-             "hh_units": hh[:8] or "—", "ll_units": ll[:8] or "—", "dropped": len(dropped)}
+             "hh_units": hh[:8] or "—", "ll_units": ll[:8] or "—", "dropped": len(dropped), "islands": len(islands),
+             "islands_note": "@islands_left_out" if islands else ""}
     s = (f"LISA (p ≤ {alpha}, {permutations} conditional permutations, n = {len(y)}): {facts['HH']} HH, {facts['LL']} LL, "
-         f"{facts['LH']} LH, {facts['HL']} HL, {facts['ns']} not significant")
-    return StatResult(t, s, facts, {"dropped": dropped})
+         f"{facts['LH']} LH, {facts['HL']} HL, {facts['ns']} not significant"
+         + (f"; {len(islands)} unit(s) without a neighbour left out ({unit_names(islands)})" if islands else ""))
+    return StatResult(t, s, facts, {"dropped": dropped, "islands": islands})
