@@ -103,3 +103,23 @@ def test_items_record_one_fact_per_item_with_its_own_source(tmp_path):
     f = rec.facts["published_claims.a_b"]
     assert f["source"] == "CCID 2020 §2" and "printed 54.1, recomputed 55.0" in f["sentence"]
     assert rec.facts["published_claims.c_d"]["source"] == "Tsinghua CDG 2020 表3-1"
+
+
+def test_numbers_inside_a_word_of_the_sentence_are_kept_in_the_fact_value(tmp_path):
+    """economy's sentence says "95% CI {ci_low}–{ci_high}" through the word @ci_95: both numbers are
+    stated, so facts.json keeps them (scipy's Fisher-z interval for the same data)."""
+    import numpy as np
+    from scipy import stats
+
+    from dgkit.stats.correlation import economy
+
+    rng = np.random.default_rng(3)
+    ids = [f"u{i}" for i in range(12)]
+    gdp = pd.Series(rng.lognormal(10, 1, 12), index=ids)
+    idx = pd.Series(50 + 5 * np.log(gdp.to_numpy()) + rng.normal(0, 2, 12), index=ids)
+    rec = Recorder(tmp_path, "06_economy", lang="en")
+    rec.fact("economy", economy(idx, gdp))
+    v = json.loads((tmp_path / "facts" / "06_economy.json").read_text(encoding="utf-8"))["economy"]["value"]
+    lo, hi = stats.pearsonr(idx, gdp).confidence_interval(0.95)
+    assert v["ci_low"] == pytest.approx(lo, abs=1e-6) and v["ci_high"] == pytest.approx(hi, abs=1e-6)  # facts.json keeps 6 decimals
+    assert f"{lo:.2f}" in json.loads((tmp_path / "facts" / "06_economy.json").read_text(encoding="utf-8"))["economy"]["sentence"]

@@ -201,10 +201,15 @@ class Recorder:
         if source is None and result is not None:
             source = (getattr(result, "extra", {}) or {}).get("source")
         if value is None:  # every number the sentence states, by name (facts.json keeps them unrounded)
+            named = self.t.fields(f"facts.{tkey}")
+            for f in list(named):  # and the numbers inside a word the sentence uses ("@ci": "CI {ci_low}–{ci_high}")
+                w = values.get(f)
+                if isinstance(w, str) and w.startswith("@") and self.t.has(f"words.{w[1:]}"):
+                    named += [x for x in self.t.fields(f"words.{w[1:]}") if x not in named]
             value = values["value"] if "value" in values else {
                 f: (str(self._word(values[f], values)) if isinstance(values[f], str) else
                     [str(self._word(x, values)) if isinstance(x, str) else x for x in values[f]] if isinstance(values[f], list | tuple) else values[f])  # ids as names
-                for f in self.t.fields(f"facts.{tkey}") if f in values}
+                for f in named if f in values}
         self.facts[key] = {"value": _clean(value), "sentence": sentence, "source": source if source is not None else self.source,
                            "chapter": self.prefix}
         atomic_write_bytes(self.out / "facts" / f"{self.prefix}.json",
