@@ -7,11 +7,22 @@ where and by how much. Missing (``null``) weights mean "not published": the grou
 equal-weighted and the build log says so. Weights are normalised only when asked
 (``normalise_weights=True``).
 
+**Entries are read exactly.** A weight may be a number, a fraction (``"1/3"``) or a percentage
+(``60%`` → 0.6, noted in ``Framework.notes``); a weight of 0 is kept and noted (the node does
+not count; a group whose weights are all 0 is refused by the sum); a weight that is text,
+true/false, NaN, infinite or negative is refused with the node's code (never replaced by equal
+weights). A direction may be ±1 or spelt ``+``/``-``, ``positive``/``negative``, ``正向``/``负向``
+(noted); anything else, true/false included, is refused with the valid spellings. Codes and
+parents are text (a YAML ``code: 1.10`` is kept as "1.10"). Refused as well: an empty framework,
+an entry without a code, an indicator without a parent or whose parent is an indicator, and — in
+a framework with indicators — a pillar that no node names as its parent.
+
 **The tree.** ``indicators`` are the measured leaves (``parent``: a pillar, or the index).
 ``pillars`` are every aggregate node; a pillar's ``parent`` names the node above it (default: the
-index), so depth is free: indicator → sub-pillar → pillar → index. A pillar without children is
-itself measured (a leaf: e.g. the UN's OSI, HCI, TII). Levels count from the leaves: level 1 =
-indicators, level n = nodes built from level n − 1 and below; the index is the top level.
+index), so depth is free: indicator → sub-pillar → pillar → index. In a framework without
+indicators the pillars are themselves measured (leaves: e.g. the UN's OSI, HCI, TII). Levels
+count from the leaves: level 1 = indicators, level n = nodes built from level n − 1 and below;
+the index is the top level.
 
 **Methods** declared in the YAML (and overridden by :func:`dgkit.build`'s options, logged):
 
@@ -259,10 +270,14 @@ class Framework:
         return self.weights_within_parent().reindex(self.children(self.index_code)).rename("weight")
 
     def directions(self) -> pd.Series:
-        return self.indicators.set_index("code")["direction"].astype(int)
+        """+1 / -1 per indicator (a framework without indicators has none)."""
+        t = self.indicators.set_index("code")
+        return (t["direction"] if "direction" in t.columns else pd.Series(1, index=t.index, name="direction")).astype(int)
 
     def types(self) -> pd.Series:
-        return self.indicators.set_index("code")["type"]
+        """count / index per indicator."""
+        t = self.indicators.set_index("code")
+        return t["type"] if "type" in t.columns else pd.Series("index", index=t.index, name="type", dtype=object)
 
     def sub_indices(self) -> dict[str, list[str]]:
         return {s["code"]: list(s["members"]) for s in self.meta.get("sub_indices", []) or []}
@@ -323,18 +338,122 @@ class Framework:
         return Framework(self.name, ind, pil, dict(self.meta), self.file, list(self.notes))
 
 
-def _as_frame(items: list[dict[str, Any]], kind: str, file: str | None) -> pd.DataFrame:
+DIRECTIONS = {"+": 1, "+1": 1, "1": 1, "positive": 1, "pos": 1, "正": 1, "正向": 1, "正指标": 1,
+              "-": -1, "-1": -1, "negative": -1, "neg": -1, "负": -1, "负向": -1, "逆向": -1, "负指标": -1, "反向": -1}
+
+
+def _code(v: Any, what: str, column: str, file: str | None) -> str:
+    """A node code (or parent) as text: whole numbers become their digits; true/false, fractions,
+    empty or missing are refused (``code: 1.10`` in a YAML is kept as the text "1.10" when loading)."""
+    if isinstance(v, str) and v.strip():
+        return v.strip()
+    if isinstance(v, int | np.integer) and not isinstance(v, bool | np.bool_):
+        return str(int(v))
+    if v is None or (isinstance(v, float) and np.isnan(v)) or isinstance(v, str):
+        raise FrameworkError(f"{what} is missing", file=file, column=column, expected="a code (text, e.g. INF01)")
+    raise FrameworkError(f"{what} is not text", file=file, column=column, expected=f'a code written as text; quote it: "{v}"', got=v)
+
+
+def _weight(v: Any, code: str, kind: str, file: str | None, notes: list[str], nan_is_missing: bool = False) -> float:
+    """A published weight, parsed exactly: a number, a fraction ``"1/3"`` or a percentage ``60%``
+    (→ 0.6, noted); null means "not published" (and NaN, from a DataFrame, with ``nan_is_missing``);
+    0 is kept and noted (the node does not count); anything else, and negative, NaN or ∞ weights, are refused."""
+    import unicodedata
+    from fractions import Fraction
+
+    want = 'a number ≥ 0 such as 0.25, a fraction such as "1/3", a percentage such as 60%, or null (not published)'
+    if v is None:
+        return np.nan
+    if isinstance(v, bool | np.bool_):
+        raise FrameworkError(f"weight of {kind} {code} is true/false", file=file, column="weight", expected=want, got=v)
+    if isinstance(v, str):
+        text = unicodedata.normalize("NFKC", v).strip().replace(" ", "")
+        pct = text.endswith("%")
+        try:
+            x = Fraction(text[:-1] if pct else text) / (100 if pct else 1)
+        except (ValueError, ZeroDivisionError):
+            raise FrameworkError(f"weight of {kind} {code} is not a number", file=file, column="weight", expected=want, got=v) from None
+        if pct:
+            notes.append(f"weight of {kind} {code} given as a percentage: {v} read as {float(x):g}")
+        val = float(x)
+    elif isinstance(v, int | float | np.integer | np.floating):
+        val = float(v)
+    else:
+        raise FrameworkError(f"weight of {kind} {code} is not a number", file=file, column="weight", expected=want, got=v)
+    if np.isnan(val) and nan_is_missing:
+        return np.nan
+    if not np.isfinite(val):
+        raise FrameworkError(f"weight of {kind} {code} is {v!s}", file=file, column="weight", expected=want, got=v)
+    if val < 0:
+        raise FrameworkError(f"negative weight of {kind} {code}", file=file, column="weight", expected=want, got=v)
+    if val == 0:
+        notes.append(f"weight 0 for {kind} {code}: it is kept in the framework but does not count in its group")
+    return val
+
+
+def _direction(v: Any, code: str, file: str | None, notes: list[str]) -> Any:
+    """+1 / -1 from the usual spellings (+, -, positive, negative, 正向, 负向 …); anything else is kept
+    for :func:`validate` to refuse with the valid spellings."""
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return 1
+    if isinstance(v, bool | np.bool_):
+        return v
+    if isinstance(v, int | float | np.integer | np.floating) and v in (1, -1):
+        return int(v)
+    if isinstance(v, str) and v.strip().lower() in DIRECTIONS:
+        d = DIRECTIONS[v.strip().lower()]
+        if v.strip() not in ("1", "-1", "+1"):
+            notes.append(f"direction of {code}: {v!r} read as {d:+d}")
+        return d
+    return v
+
+
+def _entries(d: dict[str, Any], key: str, file: str | None) -> list[dict[str, Any]]:
+    items = d.get(key)
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        raise FrameworkError(f"'{key}' must be a list of entries (one mapping per node)", file=file, column=key,
+                             expected="- {code: …, name: …, parent: …, weight: …}", got=items)
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise FrameworkError(f"{key}[{i}] must be a mapping", file=file, column=f"{key}[{i}]",
+                                 expected="{code: …, name: …, parent: …, weight: …}", got=item)
+    return items
+
+
+def _as_frame(items: list[dict[str, Any]], kind: str, file: str | None, notes: list[str] | None = None,
+              nan_is_missing: bool = False) -> pd.DataFrame:
+    """The entries of ``indicators`` or ``pillars`` as a table; codes, parents, weights and
+    directions checked entry by entry (each error names the code)."""
+    notes = notes if notes is not None else []
     if not items:
         return pd.DataFrame(columns=["code", "name", "name_en", "weight"])
-    df = pd.DataFrame(items)
-    for col in ("code", "name"):
-        if col not in df.columns:
-            raise FrameworkError(f"{kind} entries need a '{col}'", file=file)
+    rows = []
+    for i, item in enumerate(items):
+        r = dict(item)
+        r["code"] = _code(r.get("code"), f"the code of {kind} entry {i + 1}", "code", file)
+        c = r["code"]
+        if not isinstance(r.get("name"), str) or not r["name"].strip():
+            if r.get("name") is None:
+                raise FrameworkError(f"{kind} entries need a 'name' ({kind} {c} has none)", file=file, column="name",
+                                     expected="a display name, e.g. name: 基础设施")
+            r["name"] = str(r["name"])
+        if isinstance(r.get("parent"), str) and not r["parent"].strip():
+            r["parent"] = None  # an empty parent: none (a pillar's is then the index)
+        if r.get("parent") is not None:
+            r["parent"] = _code(r["parent"], f"the parent of {kind} {c}", "parent", file)
+        if "weight" in r:
+            r["weight"] = _weight(r["weight"], c, kind, file, notes, nan_is_missing)
+        if "direction" in r:
+            r["direction"] = _direction(r["direction"], c, file, notes)
+        rows.append(r)
+    df = pd.DataFrame(rows)
     if "name_en" not in df.columns:
         df["name_en"] = df["name"]
     if "weight" not in df.columns:
         df["weight"] = np.nan
-    df["weight"] = pd.to_numeric(df["weight"], errors="coerce")
+    df["weight"] = df["weight"].astype(float)
     return df
 
 
@@ -343,19 +462,32 @@ def validate(fw: Framework, normalise_weights: bool = False) -> Framework:
     f = fw.file
     ind, pil = fw.indicators, fw.pillars
     codes = list(ind["code"]) + list(pil["code"])
+    if not codes:
+        raise FrameworkError(f"framework '{fw.name}' has no indicators and no pillars", file=f, column="indicators",
+                             expected="indicators: [{code, name, parent, …}] (the measured leaves) and/or pillars: [{code, name, …}]")
     dup = sorted({c for c in codes if codes.count(c) > 1})
     if dup:
-        raise FrameworkError(f"duplicate code(s): {', '.join(dup)}", file=f)
+        raise FrameworkError(f"duplicate code(s): {', '.join(dup)}", file=f, column="code", expected="each code once")
     import difflib
 
     top = str((fw.meta.get("index") or {}).get("code") or "index")
     if top in codes:
-        raise FrameworkError(f"code {top!r} is the index's own code; give the node another code", file=f)
+        raise FrameworkError(f"code {top!r} is the index's own code; give the node another code", file=f, column="code")
     known = set(pil["code"]) | {top}
+    leaves_given = set(ind["code"])
+    pillars_hint = ", ".join(sorted(known - {top})[:8]) or "none"
     if len(ind):
-        if "parent" not in ind.columns:
-            raise FrameworkError("indicators need a 'parent' (their pillar)", file=f)
+        no_parent = [r.code for r in ind.itertuples()] if "parent" not in ind.columns else \
+            [r.code for r in ind.itertuples() if not isinstance(r.parent, str)]
+        if no_parent:
+            raise FrameworkError(f"indicator {no_parent[0]} has no 'parent' (its pillar)"
+                                 + (f", nor {len(no_parent) - 1} other indicator(s)" if len(no_parent) > 1 else ""),
+                                 file=f, column="parent", expected=f"a pillar code ({pillars_hint}) or {top!r} (the index)")
         for r in ind.itertuples():
+            if r.parent in leaves_given:
+                raise FrameworkError(f"indicator {r.code} has the indicator {r.parent!r} as its parent", file=f, column="parent",
+                                     expected=f"a pillar code ({pillars_hint}) or {top!r}; an indicator is a measured leaf: "
+                                              f"to nest under {r.parent!r}, list it under pillars")
             if r.parent not in known:
                 raise FrameworkError(
                     f"indicator {r.code} has unknown parent {r.parent!r}", file=f, column="parent",
@@ -363,17 +495,27 @@ def validate(fw: Framework, normalise_weights: bool = False) -> Framework:
                 )
     if "parent" in pil.columns:
         for r in pil.itertuples():
+            if isinstance(r.parent, str) and r.parent in leaves_given:
+                raise FrameworkError(f"pillar {r.code} has the indicator {r.parent!r} as its parent", file=f, column="parent",
+                                     expected=f"another pillar's code or {top!r} (the index); indicators are leaves")
             if isinstance(r.parent, str) and r.parent and r.parent not in known:
                 raise FrameworkError(f"pillar {r.code} has unknown parent {r.parent!r}", file=f, column="parent",
                                      expected=f"another pillar's code (or {top!r}, the index)",
                                      suggestion=difflib.get_close_matches(str(r.parent), sorted(known), n=3) or None)
     if len(ind):
+        used = set(ind["parent"]) | ({p for p in pil["parent"] if isinstance(p, str)} if "parent" in pil.columns else set())
+        empty = [c for c in pil["code"] if c not in used]
+        if empty:
+            raise FrameworkError(f"pillar {empty[0]} has no indicators: no indicator or pillar names {empty[0]!r} as its parent", file=f,
+                                 column="parent", expected=f"indicators with parent: {empty[0]}, or no pillar {empty[0]} (a framework "
+                                 "measured at the pillar level, like un_egdi, has no indicators at all)")
         ind["direction"] = ind["direction"].fillna(1) if "direction" in ind.columns else 1
-        ind["direction"] = [int(v) if isinstance(v, int | float) and v in (1, -1) else v for v in ind["direction"]]
+        ind["direction"] = [int(v) if isinstance(v, int | float) and not isinstance(v, bool) and v in (1, -1) else v for v in ind["direction"]]
         for r in ind.itertuples():
-            if r.direction not in (1, -1):
+            if isinstance(r.direction, bool) or r.direction not in (1, -1):
                 raise FrameworkError(f"indicator {r.code} has direction {r.direction!r}", file=f, column="direction",
-                                     expected="+1 (positive indicator) or -1 (negative indicator)")
+                                     expected="+1 (positive indicator) or -1 (negative indicator); also read: + / -, positive / negative, "
+                                              "正向 / 负向")
         ind["type"] = ind["type"].fillna("index") if "type" in ind.columns else "index"
         for r in ind.itertuples():
             if r.type not in TYPES:
@@ -425,15 +567,21 @@ def load_framework(source: str | Path | pd.DataFrame | dict[str, Any] = "ccid_20
     A DataFrame needs columns ``code, name, level`` (``indicator``/``pillar``), ``parent`` for
     indicators, and optionally ``weight, direction, type, name_en``.
     """
+    notes: list[str] = []
+    nan_is_missing = isinstance(source, pd.DataFrame)
     if isinstance(source, pd.DataFrame):
         df = source.copy()
         if "level" not in df.columns:
-            raise FrameworkError("a framework DataFrame needs a 'level' column (indicator or pillar)")
+            raise FrameworkError("a framework DataFrame needs a 'level' column (indicator or pillar)", column="level")
         d = {
             "name": df.attrs.get("name", "custom"),
             "pillars": df[df["level"] == "pillar"].drop(columns=["level"]).to_dict("records"),
             "indicators": df[df["level"] == "indicator"].drop(columns=["level"]).to_dict("records"),
         }
+        for entries in (d["pillars"], d["indicators"]):  # a DataFrame's empty cells are missing values
+            for e in entries:
+                for k in [k for k, v in e.items() if k != "weight" and isinstance(v, float) and np.isnan(v)]:
+                    e[k] = None
         file = None
     elif isinstance(source, dict):
         d, file = dict(source), None
@@ -449,12 +597,15 @@ def load_framework(source: str | Path | pd.DataFrame | dict[str, Any] = "ccid_20
 
             raise FrameworkError(f"no framework {source!r}", expected="a bundled framework name or a YAML path",
                                  suggestion=difflib.get_close_matches(str(source), FRAMEWORKS, n=3) or list(FRAMEWORKS))
-        d = safe_load_yaml(p)
+        d = safe_load_yaml(p, kind="framework", notes=notes)
         file = str(p)
     if not isinstance(d, dict):
-        raise FrameworkError("a framework must be a mapping", file=file)
-    ind = _as_frame(d.get("indicators") or [], "indicator", file)
-    pil = _as_frame(d.get("pillars") or [], "pillar", file)
+        raise FrameworkError("a framework must be a mapping", file=file, column="framework",
+                             expected="keys such as name:, pillars:, indicators:", got=type(d).__name__)
+    ind = _as_frame(_entries(d, "indicators", file), "indicator", file, notes, nan_is_missing)
+    pil = _as_frame(_entries(d, "pillars", file), "pillar", file, notes, nan_is_missing)
+    if not isinstance(d.get("index") or {}, dict):
+        raise FrameworkError("'index' must be a mapping", file=file, column="index", expected="{code: …, name: …}", got=d.get("index"))
     meta = {k: v for k, v in d.items() if k not in ("indicators", "pillars")}
-    fw = Framework(str(d.get("name", "custom")), ind.reset_index(drop=True), pil.reset_index(drop=True), meta, file)
+    fw = Framework(str(d.get("name", "custom")), ind.reset_index(drop=True), pil.reset_index(drop=True), meta, file, notes)
     return validate(fw, normalise_weights=normalise_weights)

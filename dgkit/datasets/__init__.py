@@ -33,14 +33,15 @@ def datasets_dir() -> Path:
 
 @functools.cache
 def _catalogue_index() -> dict[str, Path]:
-    """name and aliases → YAML path of every bundled dataset."""
-    import yaml
+    """name and aliases → YAML path of every bundled dataset (read with the kit's safe YAML rules)."""
+    from dgkit.params import safe_load_yaml
 
     out: dict[str, Path] = {}
     for p in sorted(datasets_dir().glob("*.yaml")):
-        with open(p, encoding="utf-8") as fh:
-            d = yaml.safe_load(fh) or {}
-        for n in [d.get("name", p.stem), *(d.get("aliases") or [])]:
+        d = safe_load_yaml(p, kind="dataset")
+        aliases = d.get("aliases") or []
+        aliases = [aliases] if isinstance(aliases, str) else aliases if isinstance(aliases, list) else []
+        for n in [d.get("name", p.stem), *aliases]:
             out[str(n)] = p
     return out
 
@@ -58,7 +59,7 @@ def catalogue() -> Any:
 
     rows = []
     for n in bundled():
-        d = safe_load_yaml(datasets_dir() / f"{n}.yaml")
+        d = safe_load_yaml(datasets_dir() / f"{n}.yaml", kind="dataset")
         rows.append({"name": d.get("name", n), "title": d.get("title", ""), "level": (d.get("units") or {}).get("level", ""),
                      "synthetic": bool(d.get("synthetic", False)), "citation": d.get("citation", "")})
     return pd.DataFrame(rows)
@@ -90,12 +91,17 @@ def read_spec(path: Path, problems: list[Problem]) -> DatasetSpec | None:
     from dgkit.errors import ParamsError
     from dgkit.params import safe_load_yaml
 
+    notes: list[str] = []
     try:
-        d = safe_load_yaml(path)
+        d = safe_load_yaml(path, kind="dataset", notes=notes)
     except ParamsError as exc:
-        problems.append(Problem(exc.problem, file=exc.file, row=exc.row, expected=exc.expected))
+        problems.append(Problem(exc.problem, file=exc.file, row=exc.row, column=exc.column, expected=exc.expected,
+                                got=exc.got, suggestion=exc.suggestion))
         return None
-    return parse_spec(d, path, problems)
+    spec = parse_spec(d, path, problems)
+    if spec is not None:
+        spec.assumptions += notes  # repairs made while reading the YAML (encoding, names kept as text)
+    return spec
 
 
 @dataclass
