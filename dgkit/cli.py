@@ -11,12 +11,11 @@ from dgkit import __version__
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from dgkit.report import run_report
-
     from pathlib import Path
 
     from dgkit import paths
     from dgkit.errors import ParamsError
+    from dgkit.report import run_report
 
     if not Path(args.params).exists():
         import difflib
@@ -40,6 +39,10 @@ def _cmd_report(args: argparse.Namespace) -> int:
         wait=args.wait,
     )
     results = result if isinstance(result, list) else [result]
+    from dgkit.params import load_params
+
+    for note in load_params(args.params).notes:  # repairs made while reading the params, said once
+        print(f"note: {note}", file=sys.stderr)
     for r in results:
         print(r.summary())
     return 0 if all(r.ok for r in results) else 1

@@ -402,3 +402,19 @@ def test_framework_views_at_depth_four():
     assert f.pillar_weights().to_dict() == {"T": 0.5, "U": 0.5}
     assert f.indicator_weights().to_dict() == {"x0": 1.0, "x1": 1.0, "x2": 1.0}
     assert "M M (level 2, w=0.7000): x0 (1.000)" in f.summary()
+
+
+def test_percentage_weights_are_exact_and_the_repair_is_in_the_build_log():
+    """Weights written 60% / 40% and a direction written 正向 (issue 16): the index equals the hand
+    computation with 0.6 / 0.4 (not equal weights), and the build log states both readings."""
+    from dgkit.framework import load_framework
+    from dgkit.pipeline.build import build
+
+    fw = load_framework({"name": "t", "pillars": [{"code": "P", "name": "P", "weight": "60%"}, {"code": "Q", "name": "Q", "weight": "40%"}],
+                         "indicators": [{"code": "a", "name": "a", "parent": "P", "direction": "正向"}, {"code": "b", "name": "b", "parent": "Q"}]})
+    X = pd.DataFrame({"unit_id": ["440000", "330000", "110000"], "year": [2020] * 3, "a": [1.0, 2.0, 3.0], "b": [3.0, 1.0, 2.0]})
+    b = build(X, fw, normalisation="minmax", aggregation="arithmetic")
+    a_mm, b_mm = np.array([0.0, 50.0, 100.0]), np.array([100.0, 0.0, 50.0])  # min-max to [0, 100] by hand
+    got = b.scores["index"].xs(2020, level="period").reindex(["440000", "330000", "110000"]).to_numpy()
+    assert np.allclose(got, 0.6 * a_mm + 0.4 * b_mm)
+    assert any("60% read as 0.6" in line for line in b.log) and any("'正向' read as +1" in line for line in b.log)

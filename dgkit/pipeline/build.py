@@ -202,6 +202,7 @@ def run(X0: pd.DataFrame, fw0: Framework, options: dict[str, Any], *, data: Any 
     o = options
     log: list[str] = [f"framework {fw0.name} from {display_path(fw0.file)} (depth {fw0.depth}: "
                       f"{len(fw0.leaves)} indicators → … → {fw0.index_code})"]
+    log += [f"framework note: {n}" for n in fw0.notes]  # repairs made while reading it (60% → 0.6, 正向 → +1 …)
     if synthetic:
         log.append("input data are SYNTHETIC (marked in every output)")
     X = X0

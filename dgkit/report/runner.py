@@ -445,8 +445,8 @@ def run_report(params_path: str | Path = "params/2020.yaml", chapters: list[str]
         raise ParamsError("--jobs: invalid number of parallel chapters", expected=f"a whole number from 1 to {MAX_JOBS_HINT}", got=jobs)
     jobs = jobs or plist[0].get("jobs") or os.cpu_count() or 1
     out_root = output_root(out, plist[0], root)
-    for params in plist:
-        check_edition_name(params.folder, file=str(params.path), column="edition")
+    for params in plist:  # the name as written (the folder adds -<year> to it)
+        check_edition_name(params.edition, file=str(params.path), column="edition")
     nb_dir = Path(notebooks) if notebooks else paths.notebooks_dir()
     missing = [c for c in selected if not (nb_dir / f"{c}.ipynb").exists()]
     if missing:
@@ -613,6 +613,8 @@ def _finalise(run: _Run, selected: list[str], nb_dir: Path, root: Path, jobs: in
     }
     if changed:
         manifest["inputs_changed_during_run"] = changed
+    if getattr(params, "notes", None):  # repairs made while reading the params (a BOM, codes kept as text …)
+        manifest["params_notes"] = list(params.notes)
     atomic_write_text(stage / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True, default=str) + "\n")
     from dgkit.report.html import index_page
 
