@@ -23,11 +23,18 @@ import io
 import json
 import os
 import re
+import shutil
+import socket
 import stat
 import struct
+import subprocess
+import sys
+import time
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+import nbformat
 import pandas as pd
 import pytest
 
@@ -46,9 +53,9 @@ TEXT_SUFFIXES = {".ipynb", ".html", ".json", ".md", ".csv", ".tex", ".log", ".sv
 SYNTH_MARKS = ("SYNTHETIC", "合成数据")
 NAN_WORD = re.compile(r"(?<![A-Za-z])(nan|NaN|None|<NA>)(?![A-Za-z])")
 OUTCOMES = {"ok", "partial", "skipped"}
-# every report here is a full end-to-end run; one xdist worker runs them all (the default edition's run
+# every report here is a full end-to-end run, run once per test process (pytest-xdist --dist loadfile keeps this file on one worker; the default edition's run
 # is shared with tests/test_report.py through conftest.py)
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("report_2020")]
+pytestmark = pytest.mark.slow
 
 
 @dataclass
@@ -516,3 +523,144 @@ def test_files_readable_by_others_under_a_private_umask(report_under_umask_077):
 
 def test_report_folder_readable_by_others_under_a_private_umask(report_under_umask_077):
     assert stat.S_IMODE(report_under_umask_077.stat().st_mode) == 0o755
+
+
+# ------------------------------------------------------------------ the default edition's report (params/2020.yaml), in detail
+@pytest.fixture
+def report_2020(report_2020_result):
+    return report_2020_result.path
+
+
+@pytest.mark.slow
+def test_report_files(report_2020):
+    r = report_2020
+    assert len(list((r / "notebooks").glob("*.ipynb"))) == len(CHAPTERS)
+    for c in CHAPTERS.values():
+        assert (r / "notebooks" / f"{c}.ipynb").exists() and (r / "html" / f"{c}.html").stat().st_size > 1000
+        assert (r / "html" / "code" / f"{c}.html").stat().st_size > (r / "html" / f"{c}.html").stat().st_size  # the version with code
+    hidden = (r / "html" / "02_ranking.html").read_text(encoding="utf-8")
+    assert "printed_rank_differences" not in hidden and "printed_rank_differences" in (r / "html" / "code" / "02_ranking.html").read_text(encoding="utf-8")
+    assert "主要发现" in hidden and "<table" in hidden
+    pngs = list((r / "figures").glob("*.png"))
+    assert len(pngs) >= 5 and len(list((r / "figures").glob("*.svg"))) == len(pngs)
+    from PIL import Image
+
+    with Image.open(pngs[0]) as im:
+        assert round(im.info["dpi"][0]) == 300
+    assert len(list((r / "tables").glob("*.csv"))) == len(list((r / "tables").glob("*.tex"))) > 15
+    assert "\\toprule" in (r / "tables" / "02_ranking__ranking.tex").read_text()
+    import openpyxl
+
+    wb = openpyxl.load_workbook(r / "tables" / "tables.xlsx", read_only=True)
+    assert len(wb.sheetnames) == len(list((r / "tables").glob("*.csv")))
+    csv = (r / "tables" / "02_ranking__ranking.csv").read_text(encoding="utf-8")
+    assert csv.rstrip().splitlines()[-1].startswith("# source: 清华大学数据治理研究中心. 2020 数字政府发展指数报告")
+    m = json.loads((r / "manifest.json").read_text())
+    for key in ("inputs_sha256", "params", "packages", "git_commit", "chapters", "created_utc"):
+        assert key in m
+    assert m["inputs_sha256"]["data/published/tsinghua_2020_provinces.csv"]
+    import hashlib
+
+    ts = {f["path"]: f["sha256"] for f in m["datasets"]["tsinghua_2020_provinces"]["files"]}
+    for rel in ("data/datasets/tsinghua_2020_provinces.yaml", "data/published/tsinghua_2020_provinces.csv", "data/reference/provinces.csv"):
+        assert ts[rel] == hashlib.sha256((ROOT / rel).read_bytes()).hexdigest()
+    assert m["synthetic_inputs"] is False and "demo_panel" not in m["datasets"]
+    assert all(v["status"] == "ok" for v in m["chapters"].values())
+    # real data everywhere: the published Tsinghua index is analysed and the NBS example index is built
+    # (chapters 1, 4, 7, 10, 12, 13 through panel_edition), so no chapter skips for want of a built index
+    for c in ("01_index_construction", "04_pillars", "07_progress", "10_robustness", "12_disparity", "13_dynamics"):
+        assert m["chapters"][c]["outcome"] == "ok", (c, m["chapters"][c].get("skipped_sections"))
+    assert "nbs_digital" in m["datasets"]
+    assert m["chapters"]["02_ranking"]["outcome"] == "partial"  # Tsinghua declares no consistency check
+    index = (r / "index.html").read_text(encoding="utf-8")
+    assert "html/code/02_ranking.html" in index and "清华大学数据治理研究中心" in index
+    assert "# Facts" in (r / "facts.md").read_text()
+
+
+@pytest.mark.slow
+def test_facts_hold_the_headline_numbers(report_2020):
+    f = json.loads((report_2020 / "facts.json").read_text(encoding="utf-8"))
+    from dgkit import data
+
+    t = data.tsinghua_provinces()["score"]
+    rk = f["02_ranking.ranking"]
+    assert rk["value"]["mean"] == pytest.approx(t.mean(), abs=1e-6) == pytest.approx(57.416, abs=0.001)
+    assert rk["value"]["n_at_or_above_mean"] == int((t >= t.mean()).sum()) == 17
+    assert "17 个单位达到或高于均值" in rk["sentence"] and "竞争排名" in rk["sentence"]
+    # competition ranks on unrounded scores against the printed ranks: the printed ties differ in 2 places
+    # they differ only by the tie rule (the report ranks unrounded scores): no printed rank contradicts the scores
+    assert f["02_ranking.printed_ranks"]["value"] == {"n_printed_differ": 2, "n_printed": 31, "n_printed_inconsistent": 0,
+                                                      "ties": "竞争排名 (1, 2, 2, 4)"}
+    eco = f["06_economy.economy"]
+    assert eco["value"]["pearson_r_gdp"] == pytest.approx(0.558, abs=0.001)
+    assert "R = 0.56" in eco["sentence"] and "n = 31, p < 0.01" in eco["sentence"]
+    assert "tsinghua_fixed 0/31" in f["03_tiers.tier_reconciliation"]["sentence"]
+    assert f["09_cities.type_tier_shares"]["value"]["n_printed_differ"] == 2
+    iw = f["11_benchmark.implied_weights"]
+    assert iw["value"]["n"] == 5 and "CCID 2020" in iw["sentence"]
+    assert f["11_benchmark.kappa"]["value"]["n"] == 31
+    built = f["01_index_construction.build_variant"]["value"]
+    assert built["n"] == 31 and built["label_a"] == "熵权法" and 0.9 < built["rho"] <= 1
+    claims = f["11_benchmark.published_claims"]["value"]
+    assert claims["n"] > 300 and claims["n_inconsistent"] == sum(k.startswith("11_benchmark.published_claims.") for k in f)
+    assert "高于国脉 2023 的惯例阈值 5 (0–100 分制" in f["08_dispersion.dispersion"]["sentence"]
+    assert not any("SYNTHETIC" in v["sentence"] or "合成" in v["sentence"] for v in f.values())
+    assert all(v["source"] for v in f.values())
+
+
+# ------------------------------------------------------------------ JupyterLab in a browser
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_jupyterlab_shows_a_chapter_with_its_figure(report_2020, tmp_path):
+    chromium = shutil.which("chromium")
+    if not chromium:
+        pytest.skip("Debian's chromium is not installed (.ci/ensure-chromium installs it as root)")
+    lab_dir = tmp_path / "lab"
+    lab_dir.mkdir()
+    shutil.copy(report_2020 / "notebooks" / "02_ranking.ipynb", lab_dir / "02_ranking.ipynb")
+    port = _free_port()
+    cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}", "--ip=127.0.0.1", "--ServerApp.token=",
+           "--ServerApp.password=", f"--ServerApp.root_dir={lab_dir}", "--allow-root"]
+    lab = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("JupyterLab did not start")
+        dom = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                              "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'chrome'}",
+                              "--window-size=1400,1000", "--virtual-time-budget=30000", "--dump-dom",
+                              f"http://127.0.0.1:{port}/lab/tree/02_ranking.ipynb"], capture_output=True, text=True, timeout=120).stdout
+    finally:
+        lab.terminate()
+        lab.wait(timeout=20)
+    assert "jp-Notebook" in dom
+    assert "总指数及排名" in dom
+    assert "data:image/png" in dom  # the rendered ranking figure
+
+
+@pytest.mark.slow
+def test_executed_notebook_rerun_in_lab_writes_to_the_lab_folder(report_2020, tmp_path):
+    """Point 7: the saved notebook names no absolute or staging path; re-run as it is, it writes to reports/.lab/."""
+    import papermill as pm
+
+    nb = (report_2020 / "notebooks" / "02_ranking.ipynb").read_text(encoding="utf-8")
+    assert str(report_2020.parent) not in nb and ".tmp-" not in nb and "/work/" not in nb
+    injected = next(c for c in nbformat.reads(nb, as_version=4).cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert "out_dir = None" in injected.source and "params = '../params/2020.yaml'" in injected.source
+    lab = ROOT / "reports" / ".lab" / "2020"
+    before = (lab / "facts" / "02_ranking.json").stat().st_mtime if (lab / "facts" / "02_ranking.json").exists() else 0
+    pm.execute_notebook(str(report_2020 / "notebooks" / "02_ranking.ipynb"), str(tmp_path / "rerun.ipynb"), kernel_name="python3",
+                        progress_bar=False, cwd=str(ROOT / "notebooks"))
+    assert (lab / "facts" / "02_ranking.json").stat().st_mtime > before
+    assert (report_2020 / "facts" / "02_ranking.json").exists()  # the finished report is untouched

@@ -1,0 +1,59 @@
+"""Every chapter of every bundled edition runs in quick mode (params/2020.yaml: tests/test_editions.py,
+through the session's shared run), reruns are byte-identical, and an English edition is English."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from dgkit.params import CHAPTERS
+from dgkit.report.runner import run_report
+
+ROOT = Path(__file__).resolve().parents[1]
+PARAMS = sorted((ROOT / "params").glob("*.yaml"))
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory):
+    """params/demo.yaml, every chapter: checked below and the reference of the rerun test."""
+    return run_report(ROOT / "params" / "demo.yaml", out=tmp_path_factory.mktemp("demo") / "reports", quick=True, progress=False)
+
+
+@pytest.mark.parametrize("params", [p for p in PARAMS if p.stem not in ("2020", "demo")], ids=lambda p: p.stem)
+def test_every_chapter_executes_for_every_edition_in_quick_mode(tmp_path, params):
+    """2020.yaml is run by the shared fixture (conftest.py) that tests/test_editions.py checks; demo.yaml below."""
+    res = run_report(params, out=tmp_path, quick=True, progress=False)
+    assert res.ok, res.summary()
+    assert len(list((res.path / "notebooks").glob("*.ipynb"))) == len(CHAPTERS)
+
+
+def test_every_chapter_executes_for_the_demo_edition(demo_run):
+    assert demo_run.ok, demo_run.summary()
+    assert len(list((demo_run.path / "notebooks").glob("*.ipynb"))) == len(CHAPTERS)
+
+
+def test_reruns_are_byte_identical(tmp_path, demo_run):
+    """Chapters 1, 3, 6 and 10 (the build, tiers, GDP, Monte Carlo and Sobol) run again in other kernels
+    give the same tables and facts, byte for byte, as in the full run."""
+    b = run_report(ROOT / "params" / "demo.yaml", chapters=["1", "3", "6", "10"], out=tmp_path / "b", quick=True, progress=False)
+    assert demo_run.ok and b.ok
+    files = sorted(p.relative_to(b.path) for p in b.path.rglob("*") if p.suffix in (".csv", ".tex") or p.parent.name == "facts")
+    assert len(files) > 20
+    for rel in files:
+        assert (demo_run.path / rel).read_bytes() == (b.path / rel).read_bytes(), rel
+
+
+def test_english_labels_and_fresh_kernels(tmp_path):
+    p = tmp_path / "en.yaml"
+    p.write_text((ROOT / "params" / "2020.yaml").read_text(encoding="utf-8").replace("lang: zh", "lang: en").replace('edition: "2020"', 'edition: "2020-en"'), encoding="utf-8")
+    res = run_report(p, chapters=["2", "3", "5"], out=tmp_path / "r", quick=True, progress=False, fresh_kernels=True)
+    assert res.ok, res.summary()
+    tab = (res.path / "tables" / "02_ranking__ranking.csv").read_text(encoding="utf-8")
+    assert tab.startswith("unit_id,name,score,rank,rank_printed") and "Shanghai" in tab
+    tiers_csv = (res.path / "tables" / "03_tiers__tiers.csv").read_text(encoding="utf-8")
+    assert "Leading" in tiers_csv and "引领型" not in tiers_csv
+    facts = json.loads((res.path / "facts.json").read_text(encoding="utf-8"))
+    assert "Leading 4" in facts["03_tiers.tiers"]["sentence"] and facts["02_ranking.ranking"]["sentence"].startswith("The 31 units average")
+    regions_csv = (res.path / "tables" / "05_regions__regions.csv").read_text(encoding="utf-8")
+    assert "East" in regions_csv and "东部" not in regions_csv
