@@ -3,13 +3,18 @@ provenance and published references — and the loader that builds it from a dat
 
 The loader never stops at the first problem: it reads every file, resolves every unit name, parses
 every cell and collects all problems; :func:`load` returns them beside the dataset (``None`` when
-anything is wrong). Repairs it makes (title rows skipped, ``1,234`` → 1234, ``#DIV/0!`` → missing,
-exact duplicate rows dropped, names matched by their words) are logged in ``Dataset.repairs``.
+anything is wrong). Repairs it makes (those of :mod:`dgkit.readers` — encodings, separators, title
+rows, two-row headers, ``1,234`` → 1234, ``#DIV/0!`` → missing, invisible characters in names — plus
+exact duplicate rows merged and names matched by their words) are logged in ``Dataset.repairs``.
+Files are read by :func:`dgkit.datasets.tables.read_table` with the file checks of
+:func:`dgkit.readers.check_file`: the same files are refused in the same words as by
+``read_indicators``.
 """
 
 from __future__ import annotations
 
 import functools
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,12 +30,14 @@ from dgkit.datasets.tables import (
     factor,
     first_rows,
     is_numeric_column,
+    problem_of,
     read_table,
     text,
     to_numbers,
 )
+from dgkit.errors import InputError
 from dgkit.paths import sha256_file as sha256
-from dgkit.readers import Repair
+from dgkit.readers import EXCEL_ERRORS, Repair, check_file, decode_text, log_cleaned
 from dgkit.units import (
     BUILTIN_GROUPINGS,
     builtin_grouping_lists,
@@ -300,7 +307,34 @@ class _Loader:
 
     # -------------------------------------------------------------- units
     def resolve_units(self, t: Table) -> pd.Series:
-        """unit ids per row ('' where unresolved; every problem collected)."""
+        """unit ids per row ('' where unresolved; every problem collected). Excel error values in the
+        unit column are refused; names cleaned of invisible characters and full-width or
+        non-breaking spaces are logged."""
+        col = self.spec.unit_column
+        raw = t.frame[col]
+        if raw.dtype.kind not in "iufb":
+            uniq = [u for u in pd.unique(raw.dropna()) if isinstance(u, str)]
+            err = [u for u in uniq if u.strip().casefold() in EXCEL_ERRORS]
+            for u in err:
+                self.problems.append(Problem(
+                    f"an Excel error value ({u.strip()}) in the unit column: the formula that fills it failed", file=t.file,
+                    row=self._rows_of(t, raw == u), column=col, got=u,
+                    expected="a unit name or code: fix the formula (e.g. a VLOOKUP that found nothing) and save again"))
+            for u in uniq:
+                if not (u.isascii() and u.isprintable()):
+                    clean = _clean_unit(u)
+                    if clean != u.strip():
+                        first = int(t.rows[(raw == u).to_numpy()].iat[0])
+                        log_cleaned(u, clean, self.repairs, file=t.file, row=first, column=col, what="unit name cleaned")
+            if err:
+                keep = ~raw.isin(err).to_numpy()
+                sub = Table(t.frame[keep].reset_index(drop=True), t.rows[keep].reset_index(drop=True), t.file, t.sep)
+                out = pd.Series("", index=t.frame.index, dtype=object)
+                out[keep] = self._resolve_units(sub).to_numpy()
+                return out
+        return self._resolve_units(t)
+
+    def _resolve_units(self, t: Table) -> pd.Series:
         spec, col = self.spec, self.spec.unit_column
         codes, uniq = factor(t.frame[col])
         if spec.level == "county" and all(len(u) == 6 and u.isdigit() for u in uniq):
@@ -492,7 +526,7 @@ class _Loader:
                                          expected="a column of years or editions, or a number for one cross-section",
                                          suggestion=closest_column(str(self.spec.period), list(t.frame.columns))))
             return pd.Series(-1, index=t.frame.index, dtype="int64")
-        bad = num.isna() | (num != num.round())
+        bad = ~np.isfinite(num) | (num != num.round())
         if not bad.any():
             return num.astype("int64")
         per_text = text(t.frame[str(self.spec.period)])
@@ -516,7 +550,7 @@ class _Loader:
     def read_file(self, fs: FileSpec) -> pd.DataFrame | None:
         spec = self.spec
         t = read_table(fs.path, sheet=fs.sheet, must_have=spec.unit_column, problems=self.problems,
-                       repairs=self.repairs, label=self.label(fs.path), text=self.text_columns())
+                       repairs=self.repairs, label=self.label(fs.path), text=self.text_columns(), hidden=fs.hidden)
         self.record(fs.path, "data", fs.source)
         if t is None:
             return None
@@ -557,7 +591,7 @@ class _Loader:
         for s in spec.covariates:
             if s.file is None and s.builtin is None and s.column in cols:
                 rec["c:" + s.name] = to_numbers(t.frame[s.column], t.rows, file=t.file, column=s.column,
-                                                problems=self.problems, repairs=self.repairs).to_numpy()
+                                                problems=self.problems, repairs=self.repairs, comma=t.comma).to_numpy()
         if spec.name_en_column in cols:
             pairs = pd.DataFrame({"u": ids, "n": text(t.frame[spec.name_en_column])}).drop_duplicates("u")
             for uid, nm in zip(pairs["u"], pairs["n"], strict=True):
@@ -574,13 +608,13 @@ class _Loader:
             for m, c in spec.measures.items():
                 if c in cols:
                     rec["m:" + m] = to_numbers(t.frame[c], t.rows, file=t.file, column=c, problems=self.problems,
-                                               repairs=self.repairs).to_numpy()
+                                               repairs=self.repairs, comma=t.comma).to_numpy()
         else:
             for c in cols:
                 if c in used or c in side_cols or c.casefold() in META_COLUMNS or not is_numeric_column(t.frame[c]):
                     continue
                 rec["m:" + c] = to_numbers(t.frame[c], t.rows, file=t.file, column=c, problems=self.problems,
-                                           repairs=self.repairs).to_numpy()
+                                           repairs=self.repairs, comma=t.comma).to_numpy()
         return rec
 
     def _long_values(self, t: Table, rec: pd.DataFrame, cols: list[str]) -> pd.DataFrame | None:
@@ -594,7 +628,7 @@ class _Loader:
             return None
         rec["_measure"] = text(t.frame[mc]).to_numpy()
         rec["_value"] = to_numbers(t.frame[vc], t.rows, file=t.file, column=vc, problems=self.problems,
-                                   repairs=self.repairs).to_numpy()
+                                   repairs=self.repairs, comma=t.comma).to_numpy()
         if spec.measures is not None:
             inv = {c: m for m, c in spec.measures.items()}
             rec = rec[rec["_measure"].isin(inv)].copy()
@@ -651,7 +685,7 @@ class _Loader:
     def side_file(self, s: SideSpec, role: str) -> pd.DataFrame | None:
         """A grouping or covariate kept in its own file: key (unit) column, value column, optional period."""
         t = read_table(s.file, sheet=s.sheet, must_have=s.key or self.spec.unit_column, problems=self.problems,
-                       repairs=self.repairs, label=self.label(s.file), text={s.key or self.spec.unit_column})
+                       repairs=self.repairs, label=self.label(s.file), text={s.key or self.spec.unit_column}, hidden=s.hidden)
         self.record(s.file, role, s.source)
         if t is None:
             return None
@@ -672,7 +706,7 @@ class _Loader:
             out["period"] = sub.periods(t).to_numpy()
         if role == "covariate":
             out["value"] = to_numbers(t.frame[s.column], t.rows, file=t.file, column=s.column, problems=self.problems,
-                                      repairs=self.repairs).to_numpy()
+                                      repairs=self.repairs, comma=t.comma).to_numpy()
         else:
             out["value"] = text(t.frame[s.column]).to_numpy()
         return out[out["unit_id"] != ""]
@@ -700,6 +734,12 @@ def _sorted_index(rec: pd.DataFrame, hint: tuple[np.ndarray, np.ndarray] | None 
     idx = pd.MultiIndex(levels=[pd.Index(uu, dtype=object), pd.Index(pu, dtype=np.int64)], codes=[uc[order], pc[order]],
                         names=["unit_id", "period"], verify_integrity=False)
     return idx, order
+
+
+def _clean_unit(v: str) -> str:
+    from dgkit.readers import clean_text
+
+    return clean_text(v)
 
 
 def _clean_period(v: object) -> float:
@@ -843,8 +883,20 @@ def load(spec: DatasetSpec) -> tuple[Dataset | None, _Loader]:
         if not fs.path.exists():
             L.problems.append(Problem(f"reference table {nm!r}: file not found", file=L.label(fs.path)))
             continue
-        with open(fs.path, encoding="utf-8-sig") as fh:
-            ref_tables[nm] = pd.read_csv(fh, dtype=str, keep_default_na=False)
+        try:  # the same file checks and decoding as data files
+            label = L.label(fs.path)
+            if check_file(fs.path, label) != "text":
+                raise InputError("a reference table is a csv file", file=label, expected="comma-separated text")
+            with open(fs.path, "rb") as fh:
+                txt, _ = decode_text(fh.read(), label, L.repairs)
+            ref_tables[nm] = pd.read_csv(io.StringIO(txt), dtype=str, keep_default_na=False)
+        except InputError as exc:
+            L.problems.append(problem_of(exc))
+            continue
+        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            L.problems.append(Problem(f"reference table {nm!r}: cannot parse the file ({str(exc).splitlines()[0][:200]})",
+                                      file=L.label(fs.path), expected="comma-separated text"))
+            continue
         L.record(fs.path, "reference table", fs.source)
     headline = spec.headline
     if headline and headline not in values.columns and headline not in references.columns:

@@ -21,7 +21,9 @@ default ``measure`` / ``value``), ``headline`` (the measure that is the index), 
 (measure → {zh, en}), ``references`` (name → column: printed ranks, tiers, totals per unit and
 period), ``reference_tables`` (name → file: published tables kept for reconciliation), ``ordinal``
 (reference → its categories from lowest to highest, e.g. grades), ``short_title`` (for legends),
-``notes``, ``scales`` (measure → [lowest, highest] of the scale it is published on, e.g. ``score: [0,
+``notes``, ``hidden`` (``include`` or ``drop``: what to do with hidden rows and columns of a workbook
+that hold data — by default they are refused, since Excel does not show them; ``files:`` entries and
+side files may carry their own), ``scales`` (measure → [lowest, highest] of the scale it is published on, e.g. ``score: [0,
 100]``; conventions such as 国脉's SD threshold of 5 apply only on a declared scale) and ``checks``
 (consistency rules that flag rows, never repair them: ``{measure: egdi, mean_of: [osi, hci, tii],
 tolerance: 0.0005}`` flags every row where the measure is 0 or differs from the mean of the others
@@ -37,6 +39,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dgkit.limits import echo
+from dgkit.readers import HIDDEN_CHOICES
 from dgkit.units import LEVELS
 
 
@@ -61,7 +65,7 @@ class Problem:
         if self.expected:
             text += f"; expected {self.expected}"
         if self.got is not None:
-            text += f", got {self.got!r}"
+            text += f", got {echo(self.got)}"
         if self.suggestion:
             sug = ", ".join(map(str, self.suggestion)) if isinstance(self.suggestion, list | tuple) else self.suggestion
             text += f" (closest valid: {sug})"
@@ -74,14 +78,14 @@ KEYS: dict[str, Any] = {
     "units": dict, "period": (str, int), "measures": (list, dict), "measure_column": str, "value_column": str,
     "headline": str, "labels": dict, "groupings": dict, "covariates": dict, "references": dict,
     "reference_tables": dict, "where": dict, "notes": (list, str), "url": str, "license": str,
-    "short_title": str, "ordinal": dict, "scales": dict, "checks": list,
+    "short_title": str, "ordinal": dict, "scales": dict, "checks": list, "hidden": str,
 }
 CHECK_KEYS = {"measure": str, "mean_of": list, "tolerance": (int, float), "note": str}
 UNIT_KEYS = {"level": str, "column": str, "name": (str, type(None)), "name_en": (str, type(None)),
              "parent": (str, type(None)), "parent_level": (str, type(None))}
-FILE_KEYS = {"path": str, "source": str, "sheet": (str, int), "where": dict}
+FILE_KEYS = {"path": str, "source": str, "sheet": (str, int), "where": dict, "hidden": str}
 SIDE_KEYS = {"file": str, "column": str, "key": str, "period": (str, int), "source": str, "builtin": str,
-             "vintage": str, "sheet": (str, int)}
+             "vintage": str, "sheet": (str, int), "hidden": str}
 FORMATS = ("wide", "long")
 BUILTIN_COVARIATES = ("gdp", "population")
 TYPE_NAMES = {str: "text", bool: "true/false", int: "a whole number", list: "a list", dict: "a mapping",
@@ -94,6 +98,7 @@ class FileSpec:
     source: str = ""
     sheet: str | int | None = None
     where: dict[str, Any] = field(default_factory=dict)
+    hidden: str | None = None  # hidden rows/columns of a workbook: include | drop (None: refuse them)
 
 
 @dataclass
@@ -109,6 +114,7 @@ class SideSpec:
     builtin: str | None = None
     vintage: str = "revised"
     sheet: str | int | None = None
+    hidden: str | None = None
 
 
 @dataclass
@@ -155,7 +161,9 @@ def _type_ok(v: Any, spec: Any) -> bool:
     return isinstance(v, types) and not (bool not in types and isinstance(v, bool))
 
 
-def _check_keys(d: dict[str, Any], schema: dict[str, Any], where: str, file: str, problems: list[Problem]) -> None:
+def _check_keys(d: dict[str, Any], schema: dict[str, Any], where: str, file: str, problems: list[Problem]) -> dict[str, Any]:
+    """Report unknown and wrongly typed keys; return the mapping without them (what the rest may use)."""
+    ok: dict[str, Any] = {}
     for k, v in d.items():
         key = f"{where}{k}"
         if k not in schema:
@@ -166,18 +174,43 @@ def _check_keys(d: dict[str, Any], schema: dict[str, Any], where: str, file: str
             t = schema[k] if isinstance(schema[k], tuple) else (schema[k],)
             problems.append(Problem(f"wrong type for '{key}'", file=file, key=key,
                                     expected=" or ".join(TYPE_NAMES.get(x, x.__name__) for x in t), got=v))
+        else:
+            ok[k] = v
+    return ok
+
+
+def _path(base: Path, v: Any, key: str, file: str, problems: list[Problem]) -> Path | None:
+    """``v`` relative to the YAML's folder; a path the system cannot name (a NUL character, too long) is a problem."""
+    text = str(v)
+    try:
+        if "\x00" in text:
+            raise ValueError("a NUL character")
+        return (base / text).resolve()
+    except (OSError, ValueError, RuntimeError) as exc:
+        problems.append(Problem(f"not a usable file path ({exc})", file=file, key=key, got=text,
+                                expected="a file name relative to this YAML, e.g. mydata.csv"))
+        return None
+
+
+def _hidden(v: Any, key: str, file: str, problems: list[Problem]) -> str | None:
+    if v is None or v in HIDDEN_CHOICES:
+        return v
+    problems.append(Problem(f"invalid value for '{key}'", file=file, key=key, got=v,
+                            expected=" / ".join(HIDDEN_CHOICES) + " (what to do with hidden rows and columns of a workbook)",
+                            suggestion=difflib.get_close_matches(str(v), HIDDEN_CHOICES, n=1) or None))
+    return None
 
 
 def _side(name: str, v: Any, base: Path, file: str, where: str, problems: list[Problem]) -> SideSpec | None:
     if isinstance(v, str):
         return SideSpec(name, column=v)
     if isinstance(v, dict):
-        _check_keys(v, SIDE_KEYS, f"{where}.{name}.", file, problems)
+        v = _check_keys(v, SIDE_KEYS, f"{where}.{name}.", file, problems)
         s = SideSpec(name, column=v.get("column"), key=v.get("key"), period=v.get("period"),
                      source=str(v.get("source", "")), builtin=v.get("builtin"), vintage=str(v.get("vintage", "revised")),
-                     sheet=v.get("sheet"))
+                     sheet=v.get("sheet"), hidden=_hidden(v.get("hidden"), f"{where}.{name}.hidden", file, problems))
         if v.get("file"):
-            s.file = (base / str(v["file"])).resolve()
+            s.file = _path(base, v["file"], f"{where}.{name}.file", file, problems)
             if s.column is None:
                 s.column = name
         if s.builtin is not None and s.builtin not in BUILTIN_COVARIATES:
@@ -199,8 +232,9 @@ def parse_spec(d: Any, path: Path, problems: list[Problem]) -> DatasetSpec | Non
     if not isinstance(d, dict):
         problems.append(Problem("a dataset YAML must be a mapping of keys", file=file, got=type(d).__name__))
         return None
-    _check_keys(d, KEYS, "", file, problems)
+    d = _check_keys(d, KEYS, "", file, problems)
     base = path.parent
+    hidden = _hidden(d.get("hidden"), "hidden", file, problems)
     name = d.get("name")
     if not isinstance(name, str) or not name.strip():
         problems.append(Problem("missing required key 'name'", file=file, key="name", expected="a short name, e.g. gtmi"))
@@ -237,9 +271,13 @@ def parse_spec(d: Any, path: Path, problems: list[Problem]) -> DatasetSpec | Non
         if not isinstance(e, dict) or "path" not in e:
             problems.append(Problem(f"files[{i}] must be a path or a mapping with 'path'", file=file, key=f"files[{i}]", got=e))
             continue
-        _check_keys(e, FILE_KEYS, f"files[{i}].", file, problems)
-        spec.files.append(FileSpec((base / str(e["path"])).resolve(), str(e.get("source") or d.get("source", "")),
-                                   e.get("sheet", d.get("sheet")), dict(e.get("where") or {})))
+        e = _check_keys(e, FILE_KEYS, f"files[{i}].", file, problems)
+        fpath = _path(base, e["path"], f"files[{i}]", file, problems) if "path" in e else None
+        if fpath is None:
+            continue
+        spec.files.append(FileSpec(fpath, str(e.get("source") or d.get("source", "")),
+                                   e.get("sheet", d.get("sheet")), dict(e.get("where") or {}),
+                                   _hidden(e.get("hidden"), f"files[{i}].hidden", file, problems) or hidden))
     fmt = d.get("format", "wide")
     if fmt not in FORMATS:
         problems.append(Problem("invalid value for 'format'", file=file, key="format", got=fmt, expected=" / ".join(FORMATS),
@@ -254,7 +292,7 @@ def parse_spec(d: Any, path: Path, problems: list[Problem]) -> DatasetSpec | Non
         problems.append(Problem("missing required key 'units'", file=file, key="units",
                                 expected="{level: province|city|county|country|custom, column: <unit column>}"))
     else:
-        _check_keys(u, UNIT_KEYS, "units.", file, problems)
+        u = _check_keys(u, UNIT_KEYS, "units.", file, problems)
         lvl = u.get("level", "custom")
         if lvl not in LEVELS:
             problems.append(Problem("invalid value for 'units.level'", file=file, key="units.level", got=lvl,
@@ -294,12 +332,15 @@ def parse_spec(d: Any, path: Path, problems: list[Problem]) -> DatasetSpec | Non
         for nm, v in (d.get(key) or {}).items():
             s = _side(str(nm), v, base, file, key, problems)
             if s is not None:
+                s.hidden = s.hidden or hidden
                 getattr(spec, attr).append(s)
     for nm, v in (d.get("reference_tables") or {}).items():
         if isinstance(v, str):
-            spec.reference_tables[str(nm)] = FileSpec((base / v).resolve())
+            if (rp := _path(base, v, f"reference_tables.{nm}", file, problems)) is not None:
+                spec.reference_tables[str(nm)] = FileSpec(rp)
         elif isinstance(v, dict) and "file" in v:
-            spec.reference_tables[str(nm)] = FileSpec((base / str(v["file"])).resolve(), str(v.get("source", "")))
+            if (rp := _path(base, v["file"], f"reference_tables.{nm}.file", file, problems)) is not None:
+                spec.reference_tables[str(nm)] = FileSpec(rp, str(v.get("source", "")))
         else:
             problems.append(Problem(f"reference_tables.{nm} must be a file path or {{file, source}}", file=file,
                                     key=f"reference_tables.{nm}", got=v))
@@ -323,7 +364,7 @@ def parse_spec(d: Any, path: Path, problems: list[Problem]) -> DatasetSpec | Non
         if not isinstance(c, dict):
             problems.append(Problem("checks entries are mappings {measure, mean_of, tolerance}", file=file, key=f"checks[{i}]", got=c))
             continue
-        _check_keys(c, CHECK_KEYS, f"checks[{i}].", file, problems)
+        c = _check_keys(c, CHECK_KEYS, f"checks[{i}].", file, problems)
         if not isinstance(c.get("measure"), str) or not isinstance(c.get("mean_of"), list) or len(c.get("mean_of") or []) < 2:
             problems.append(Problem("a check needs 'measure' and 'mean_of' (two or more measures)", file=file, key=f"checks[{i}]",
                                     expected="{measure: egdi, mean_of: [osi, hci, tii], tolerance: 0.0005}"))

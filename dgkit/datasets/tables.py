@@ -1,15 +1,22 @@
 """Reading a dataset's files: csv / tsv / xlsx into text cells with spreadsheet row numbers, and
 vectorised number parsing that logs every repair and collects every bad cell.
 
+The file checks, decoding, separator sniffing, workbook reading (sheets, hidden rows and columns,
+formula cells, percent formats) and header layout (title rows, two-row headers, units rows) are
+those of :mod:`dgkit.readers`, so a dataset and ``read_indicators`` accept and refuse the same files
+with the same messages; here a refusal becomes a :class:`Problem` and reading goes on with the
+other files. Cells are parsed by :func:`dgkit.readers.parse_number` (once per distinct text).
+
 Row numbers are spreadsheet rows: the header is row 1 (or the row it was found on), data start
-one below it. Files are opened read-only.
+one below it (two below a two-row header). Files are opened read-only.
 """
 
 from __future__ import annotations
 
 import difflib
 import io
-import unicodedata
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,178 +25,248 @@ import numpy as np
 import pandas as pd
 
 from dgkit.datasets.spec import Problem
-from dgkit.readers import MISSING_TOKENS, Repair, parse_number
+from dgkit.errors import InputError
+from dgkit.readers import (
+    _NUMBER,
+    EXCEL_ERRORS,
+    MISSING_TOKENS,
+    REPEATED_HEADER,
+    SEPARATORS,
+    TEXT_SUFFIXES,
+    UNIT_HEADERS,
+    Repair,
+    check_file,
+    clean_text,
+    decode_text,
+    header_layout,
+    headerless_hint,
+    parse_number,
+    read_workbook,
+    repeated_header_rows,
+    sniff_separator,
+)
 
-EXCEL_ERRORS = {"#div/0!", "#n/a", "#value!", "#ref!", "#name?", "#num!", "#null!", "#getting_data", "#spill!", "#calc!"}
+__all__ = ["EXCEL_ERRORS", "TEXT_SUFFIXES", "Table", "clean_values", "closest_column", "factor", "first_rows", "head_rows",
+           "is_numeric_column", "read_table", "text", "to_numbers"]
 
 
 @dataclass
 class Table:
-    """Text cells of one file (header cleaned), their spreadsheet row numbers, and the file label."""
+    """Text cells of one file (header cleaned), their spreadsheet row numbers, the file label and
+    the separator of a text file (``""`` for a workbook)."""
 
     frame: pd.DataFrame
     rows: pd.Series
     file: str
+    sep: str = ","
+
+    @property
+    def comma(self) -> str:
+        """How :func:`to_numbers` reads a comma in a number: a semicolon-separated file makes it ambiguous."""
+        return "ambiguous" if self.sep == ";" else "thousands"
 
 
 def _clean_header(v: Any) -> str:
-    if v is None or (isinstance(v, float) and np.isnan(v)):
-        return ""
-    s = unicodedata.normalize("NFKC", str(v))
-    return "".join(ch for ch in s if ch not in "\u200b\u200c\u200d\ufeff").strip()
+    return clean_text(v)
 
 
-TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
+def problem_of(exc: InputError) -> Problem:
+    """An :class:`InputError` of the file layer as a dataset :class:`Problem`."""
+    return Problem(exc.problem, file=exc.file, row=exc.row, column=exc.column, got=exc.got, expected=exc.expected,
+                   suggestion=exc.suggestion)
 
 
 @dataclass
 class _Text:
-    """A text file's bytes (BOM removed), separator and encoding: read once, parsed twice (head, body)."""
+    """A text file's bytes (BOM removed; UTF-16 re-encoded as UTF-8), separator, encoding and its
+    first 64 KB as text: read once, parsed twice (head, body). ``raw``: the bytes as read."""
 
     blob: bytes
     sep: str
     enc: str
+    head: str
+    raw: bytes
 
 
-def _load_text(path: Path, file: str, problems: list[Problem]) -> _Text | None:
-    """UTF-8 (with or without BOM), else GB18030; tab-separated for .tsv. The BOM is dropped here
-    (pandas' utf-8-sig decoder is slow)."""
+_SAMPLE = 1 << 16
+
+
+def _load_text(path: Path, file: str, repairs: list[Repair], is_header: Callable[[str], bool]) -> _Text:
+    """Decode (:func:`dgkit.readers.decode_text`) and find the separator; raises :class:`InputError`.
+    A large UTF-8 or GB18030 file is decoded from its first 64 KB (pandas decodes the rest; a
+    failure there is explained by decoding the whole file, see :func:`read_table`)."""
     with open(path, "rb") as fh:
         blob = fh.read()
-    if blob.startswith(b"\xef\xbb\xbf"):
-        blob = blob[3:]
-    sample = blob[: 1 << 16]
-    for enc in ("utf-8", "gb18030"):
-        try:
-            sample.decode(enc)
-        except UnicodeDecodeError as exc:
-            if exc.start < len(sample) - 4:  # not just a character cut at the end of the sample
-                continue
-        return _Text(blob, "\t" if path.suffix.lower() == ".tsv" else ",", enc)
-    problems.append(Problem("cannot decode the file", file=file, expected="UTF-8 or GB18030 text"))
-    return None
+    if len(blob) > _SAMPLE and not blob.startswith((b"\xff\xfe", b"\xfe\xff")) and b"\x00" not in blob[:4096]:
+        head, enc = decode_text(blob[:_SAMPLE], file, repairs, partial=True)
+        return _text_of(blob, head, enc, path, file, repairs, is_header)
+    txt, enc = decode_text(blob, file, repairs)
+    return _text_of(blob, txt, enc, path, file, repairs, is_header)
 
 
-def _head_cells(text: _Text, n: int = 10) -> pd.DataFrame:
+def _text_of(blob: bytes, txt: str, enc: str, path: Path, file: str, repairs: list[Repair],
+             is_header: Callable[[str], bool]) -> _Text:
+    sep = sniff_separator(txt, "\t" if path.suffix.lower() == ".tsv" else ",", is_header, file, repairs)
+    if enc == "utf-8":
+        data = blob[3:] if blob.startswith(b"\xef\xbb\xbf") else blob
+    elif enc == "gb18030":
+        data = blob
+    else:  # UTF-16 / UTF-32: pandas reads the UTF-8 bytes of the decoded text
+        data, enc = txt.encode("utf-8"), "utf-8"
+    return _Text(data, sep, enc, txt[:_SAMPLE], blob)
+
+
+def _head_cells(text: _Text, n: int = 12) -> list[list[str]]:
     """The first ``n`` rows as cells (for finding the header), read with the csv module."""
     import csv
 
     rows = []
-    sample = text.blob[: 1 << 16].decode(text.enc, errors="ignore")
-    for i, r in enumerate(csv.reader(io.StringIO(sample), delimiter=text.sep)):
-        if i >= n:
-            break
-        rows.append(r)
+    try:
+        for i, r in enumerate(csv.reader(io.StringIO(text.head, newline=""), delimiter=text.sep)):
+            if i >= n:
+                break
+            rows.append(r)
+    except csv.Error:
+        pass  # a NUL or an over-long field: pandas says what is wrong when the body is read
     width = max((len(r) for r in rows), default=0)
-    return pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
+    return [r + [""] * (width - len(r)) for r in rows]
 
 
 def _parse_text(text: _Text, file: str, problems: list[Problem], header_row: int,
                 text_columns: set[int] | None) -> pd.DataFrame | None:
-    """The rows below ``header_row`` (0-based) with pandas' typing, columns 0 … n−1 (the caller names them)."""
+    """The rows below ``header_row`` (0-based) with pandas' typing, columns 0 … n−1 (the caller names them).
+    A column pandas reads as numbers but holding ``inf`` (``1e400``, ``inf``) is read again as text,
+    so its cells are refused with their own text."""
     blob, sep, enc = text.blob, text.sep, text.enc
 
-    def parse(keep_blank: bool) -> pd.DataFrame:  # pandas reads the header row: cheaper than header=None
+    def parse(keep_blank: bool, as_text: set[int], all_text: bool = False) -> pd.DataFrame:  # pandas reads the header row
         return pd.read_csv(io.BytesIO(blob), sep=sep, encoding=enc, header=header_row, keep_default_na=False,
-                           na_values=[""], skip_blank_lines=not keep_blank, dtype={c: str for c in text_columns or ()} or None)
+                           na_values=[""], skip_blank_lines=not keep_blank,
+                           dtype=str if all_text else ({c: str for c in as_text} or None))
 
+    what = f"{SEPARATORS.get(sep, repr(sep))}-separated text with the same number of cells in every row"
     try:
-        df = parse(keep_blank=False)
+        keep = False
+        df = parse(keep, text_columns or set())
         # blank lines would shift spreadsheet row numbers: when lines and rows disagree, keep them as rows
         lines = blob.count(b"\n") + (0 if blob.endswith(b"\n") else 1)
         if lines != len(df) + header_row + 1:
-            df = parse(keep_blank=True)
+            keep = True
+            df = parse(keep, text_columns or set())
+        if not isinstance(df.index, pd.RangeIndex):  # rows wider than the header: pandas took their first cells as an index
+            df = parse(keep, set(), all_text=True).reset_index()  # every cell in its place; those beyond the header are refused
+        floats = [j for j, dt in enumerate(df.dtypes.tolist()) if dt.kind == "f"]
+        inf = {floats[i] for i in np.flatnonzero(np.isinf(df.iloc[:, floats].to_numpy(dtype=float)).any(axis=0))} if floats else set()
+        if inf:
+            df = parse(keep, (text_columns or set()) | inf)
     except UnicodeDecodeError:
-        problems.append(Problem("cannot decode the file", file=file, expected="UTF-8 or GB18030 text"))
+        raise  # the caller decodes the whole file to say where
+    except pd.errors.EmptyDataError:
+        problems.append(Problem("the file has no rows with data", file=file, expected="a header row and data rows"))
         return None
     except pd.errors.ParserError as exc:
-        problems.append(Problem(f"cannot parse the file: {str(exc).splitlines()[0]}", file=file,
-                                expected=f"{'tab' if sep == chr(9) else 'comma'}-separated text with the same number of cells in every row"))
+        m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        if m:
+            n, line, saw = map(int, m.groups())
+            problems.append(Problem(f"column without a header holds values (line {line} has {saw} cells, the header {n})", file=file,
+                                    row=header_row + 1, column=f"#{n + 1}", expected="a header for every column with data"))
+        else:
+            problems.append(Problem(f"cannot parse the file: {str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__}",
+                                    file=file, expected=what))
         return None
-    except pd.errors.EmptyDataError:
-        problems.append(Problem("the file is empty", file=file))
+    except (ValueError, OverflowError, MemoryError) as exc:
+        problems.append(Problem(f"cannot parse the file: {str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__}",
+                                file=file, expected=what))
         return None
     df.columns = range(df.shape[1])
     return df
 
 
-def _read_workbook(path: Path, sheet: str | int | None, file: str, problems: list[Problem], nrows: int | None = None,
-                   skiprows: int = 0) -> pd.DataFrame | None:
-    """Cells of a workbook sheet as text (blank = NaN), columns 0 … n−1."""
-    with open(path, "rb") as fh:
-        try:
-            book = pd.ExcelFile(fh, engine="openpyxl")
-        except Exception as exc:  # noqa: BLE001 - a damaged or renamed file
-            problems.append(Problem(f"cannot read the workbook ({type(exc).__name__})", file=file,
-                                    expected="an .xlsx workbook saved by Excel, WPS or LibreOffice"))
-            return None
-        names = book.sheet_names
-        if sheet is None:
-            sheet = 0
-        if (isinstance(sheet, str) and sheet not in names) or (isinstance(sheet, int) and sheet >= len(names)):
-            problems.append(Problem(f"no sheet {sheet!r}", file=file, key="sheet",
-                                    expected="one of the sheets " + ", ".join(names),
-                                    suggestion=difflib.get_close_matches(str(sheet), names, n=1) or None))
-            return None
-        df = book.parse(sheet, header=None, dtype=object)
-    df = df.iloc[skiprows:] if nrows is None else df.iloc[skiprows:skiprows + nrows]
-    df = df.map(lambda v: np.nan if v is None or (isinstance(v, float) and np.isnan(v)) or str(v).strip() == "" else str(v))
-    df.columns = range(df.shape[1])
-    return df.reset_index(drop=True)
+def _workbook_body(cells: list[list[Any]], start: int, width: int) -> pd.DataFrame:
+    """Workbook cells from row ``start`` (0-based) as text (blank = NaN), columns 0 … width−1."""
+    rows = [list(r[:width]) + [None] * (width - len(r[:width])) for r in cells[start:]]
+    df = pd.DataFrame(rows, columns=range(width), dtype=object)
+    return df.map(lambda v: np.nan if v is None or (isinstance(v, float) and np.isnan(v)) or str(v).strip() == "" else str(v))
+
+
+def _matcher(must_have: str | None) -> Callable[[str], bool]:
+    if must_have is None:
+        keys = {h.casefold() for h in UNIT_HEADERS}
+        return lambda c: c.casefold() in keys
+    want = clean_text(must_have).casefold()
+    return lambda c: c.casefold() == want
 
 
 def head_rows(path: Path, sheet: str | int | None = None, n: int = 10) -> pd.DataFrame | None:
-    """The first ``n`` rows of a csv/tsv/xlsx as cells, without reading the whole file as a table."""
-    problems: list[Problem] = []
-    if path.suffix.lower() in TEXT_SUFFIXES:
-        loaded = _load_text(path, str(path), problems)
-        return _head_cells(loaded, n) if loaded is not None else None
-    return _read_workbook(path, sheet, str(path), problems, nrows=n)
+    """The first ``n`` rows of a csv/tsv/xlsx as cells, without reading the whole file as a table
+    (``None`` when the file cannot be read: reading it as a dataset says why)."""
+    file, is_header = str(path), _matcher(None)
+    try:
+        if check_file(path, file) == "text":
+            return pd.DataFrame(_head_cells(_load_text(path, file, [], is_header), n), dtype=object)
+        return pd.DataFrame(read_workbook(path, file, [], is_header, sheet=sheet, hidden="include")[:n], dtype=object)
+    except InputError:
+        return None
 
 
 def read_table(path: Path, *, sheet: str | int | None = None, must_have: str | None = None,
                problems: list[Problem], repairs: list[Repair], label: str | None = None,
-               text: set[str] | None = None) -> Table | None:
+               text: set[str] | None = None, hidden: str | None = None) -> Table | None:
     """Read ``path``. The header is the first of the first ten rows that contains ``must_have``
     (rows above it are title rows: skipped, logged); without ``must_have`` row 1. Columns named in
-    ``text`` are read as text; the others keep pandas' typing (numbers stay numbers)."""
+    ``text`` are read as text; the others keep pandas' typing (numbers stay numbers). ``hidden``
+    (``include`` / ``drop``) says what to do with hidden rows and columns of a workbook."""
     file = label or str(path)
     if not path.exists():
         near = difflib.get_close_matches(path.name, [p.name for p in path.parent.glob("*")], n=1) if path.parent.exists() else []
         problems.append(Problem("file not found", file=file, suggestion=near or None))
         return None
-    suffix = path.suffix.lower()
-    if suffix not in (*TEXT_SUFFIXES, ".xlsx", ".xlsm"):
-        problems.append(Problem("unsupported file type", file=file, expected=".csv, .tsv or .xlsx", got=suffix))
+    is_header = _matcher(must_have)
+    local: list[Repair] = []
+    loaded: _Text | None = None
+    cells: list[list[Any]] = []
+    try:
+        if check_file(path, file) == "text":
+            loaded = _load_text(path, file, local, is_header)
+            head = _head_cells(loaded)
+        else:
+            cells = read_workbook(path, file, local, is_header, sheet=sheet, hidden=hidden)
+            head = cells[:12]
+        lay = header_layout(head, is_header, file, local, required=False)
+    except InputError as exc:
+        repairs.extend(local)
+        problems.append(problem_of(exc))
         return None
-    loaded = _load_text(path, file, problems) if suffix in TEXT_SUFFIXES else None
-    if suffix in TEXT_SUFFIXES and loaded is None:
-        return None
-    head = _head_cells(loaded) if loaded is not None else _read_workbook(path, sheet, file, problems, nrows=10)
-    if head is None:
-        return None
-    if head.empty:
-        problems.append(Problem("the file has no rows", file=file))
-        return None
-    h = 0
-    if must_have is not None:
-        want = _clean_header(must_have).casefold()
-        for i in range(min(len(head), 10)):
-            if any(_clean_header(v).casefold() == want for v in head.iloc[i].tolist()):
-                h = i
-                break
-    header = [_clean_header(v) for v in head.iloc[h].tolist()]
+    repairs.extend(local)
+    h, header = lay.row, lay.names
     text_idx = {j for j, n in enumerate(header) if n in (text or set())}
-    body = (_parse_text(loaded, file, problems, h, text_idx) if loaded is not None
-            else _read_workbook(path, sheet, file, problems, skiprows=h + 1))
-    if body is None:
-        return None
-    if h:
-        repairs.append(Repair(file, 1, None, f"{h} row(s) above the header", None, "title rows skipped"))
+    if loaded is not None:
+        try:
+            body = _parse_text(loaded, file, problems, h, text_idx)
+        except UnicodeDecodeError:  # beyond the first 64 KB: decode the whole file to say where, or in what
+            local = []
+            try:
+                txt, enc = decode_text(loaded.raw, file, local)
+                loaded = _text_of(loaded.raw, txt, enc, path, file, [], is_header)
+                body = _parse_text(loaded, file, problems, h, text_idx)
+            except InputError as exc:
+                problems.append(problem_of(exc))
+                return None
+            except UnicodeDecodeError:
+                problems.append(Problem("cannot decode the file", file=file, expected="UTF-8 or GB18030 text"))
+                return None
+            repairs.extend(r for r in local if r.row is None)  # the encoding; the head's repairs are logged
+        if body is None:
+            return None
+        if lay.rows == 2:
+            body = body.iloc[1:].reset_index(drop=True)
+    else:
+        body = _workbook_body(cells, h + lay.rows, max(len(header), max((len(r) for r in cells), default=0)))
     if body.shape[1] < len(header):
         for j in range(body.shape[1], len(header)):
             body[j] = np.nan
-    rows = pd.Series(np.arange(len(body)) + h + 2)
+    header += [""] * (body.shape[1] - len(header))
+    rows = pd.Series(np.arange(len(body)) + h + lay.rows + 1)
     keep, names = [], []
     for j, name in enumerate(header):
         col = body.iloc[:, j]
@@ -199,7 +276,7 @@ def read_table(path: Path, *, sheet: str | int | None = None, must_have: str | N
                     repairs.append(Repair(file, h + 1, f"#{j + 1}", "empty unnamed column", None, "dropped"))
                 continue
             problems.append(Problem("column without a header holds values", file=file, row=h + 1, column=f"#{j + 1}",
-                                    expected="a header for every column with data"))
+                                    expected=headerless_hint(col.head(50).tolist())))
             continue
         if name in names:
             problems.append(Problem(f"duplicate column header {name!r}", file=file, row=h + 1, column=name))
@@ -218,7 +295,15 @@ def read_table(path: Path, *, sheet: str | int | None = None, must_have: str | N
             blank[cand] = frame[cand].isna().all(axis=1).to_numpy()
     if blank.any():
         frame, rows = frame[~blank].reset_index(drop=True), rows[~blank].reset_index(drop=True)
-    return Table(frame, rows, file)
+    again = repeated_header_rows(frame, names)
+    if again.any():
+        repairs.extend(Repair(file, int(r), None, "the header again", None, REPEATED_HEADER) for r in rows[again])
+        frame, rows = frame[~again].reset_index(drop=True), rows[~again].reset_index(drop=True)
+    if not len(frame) and names:
+        problems.append(Problem("the file has a header but no data rows", file=file, row=h + 1,
+                                expected=f"data rows below the header (row {h + 1})"))
+        return None
+    return Table(frame, rows, file, loaded.sep if loaded is not None else "")
 
 
 def _clean_cell(v: Any) -> str:
@@ -229,10 +314,7 @@ def _clean_cell(v: Any) -> str:
     s = str(v).strip()
     if s.isascii() and s.isprintable():  # the common cases: nothing to clean
         return s
-    if s.isprintable() and unicodedata.is_normalized("NFKC", s):
-        return s
-    s = unicodedata.normalize("NFKC", s)
-    return "".join(ch for ch in s if ch not in "\u200b\u200c\u200d\ufeff").strip()
+    return clean_text(s)
 
 
 def clean_values(values: np.ndarray | pd.Series) -> list[str]:
@@ -284,62 +366,62 @@ def closest_column(name: str, columns: list[str]) -> list[str] | None:
 
 
 def to_numbers(col: pd.Series, rows: pd.Series, *, file: str, column: str, problems: list[Problem],
-               repairs: list[Repair], max_problems: int = 50) -> pd.Series:
-    """Parse cells to floats. A column pandas already read as numbers is taken as it is; otherwise
-    each distinct text goes once through :func:`dgkit.readers.parse_number` (repairs logged per
-    cell) and every cell that is no number is a problem. Excel error tokens (``#DIV/0!``, ``#N/A``
-    …) and missing markers become missing, logged."""
+               repairs: list[Repair], max_problems: int = 50, comma: str = "thousands") -> pd.Series:
+    """Parse cells to floats. A column pandas already read as numbers is taken as it is (infinite
+    values refused); otherwise each distinct text goes once through
+    :func:`dgkit.readers.parse_number` (repairs logged per cell) and every cell that is no finite
+    number is a problem with parse_number's words. Excel error tokens (``#DIV/0!``, ``#N/A`` …) and
+    missing markers become missing, logged. ``comma="ambiguous"``: a semicolon-separated file."""
     if pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype):
         out = col.astype(float)
-    else:
-        codes, uniq = pd.factorize(col, use_na_sentinel=True)
-        parsed = np.full(len(uniq) + 1, np.nan)
-        status: list[tuple[str, Any, str]] = []  # per unique: (kind, value/raw, what)
-        for k, u in enumerate(uniq):
-            if isinstance(u, int | float | np.integer | np.floating) and not isinstance(u, bool):
+        arr = out.to_numpy(dtype=float)
+        for i in np.flatnonzero(np.isinf(arr))[:max_problems]:
+            problems.append(Problem("not a finite number", file=file, row=int(rows.iat[i]), column=column, got=str(col.iat[i]),
+                                    expected="a finite number (1e400 overflows to infinity; inf and nan are not values: "
+                                             "leave the cell blank for a missing value)"))
+        return out
+    codes, uniq = pd.factorize(col, use_na_sentinel=True)
+    parsed = np.full(len(uniq) + 1, np.nan)
+    status: list[tuple[str, Any, Any]] = []  # per unique: (kind, raw, what or the InputError)
+    for k, u in enumerate(uniq):
+        if isinstance(u, int | float | np.integer | np.floating) and not isinstance(u, bool):
+            try:
                 parsed[k] = float(u)
+            except OverflowError:  # an integer of hundreds of digits
+                parsed[k] = np.inf
+            if np.isfinite(parsed[k]):
                 status.append(("ok", None, ""))
                 continue
-            raw = str(u).strip()
-            if raw.isascii():  # float() also reads full-width digits: those go through the logged repair
-                try:
-                    parsed[k] = float(raw)
-                    status.append(("ok", None, ""))
-                    continue
-                except ValueError:
-                    pass
-            low = raw.casefold()
-            if low in EXCEL_ERRORS:
-                status.append(("repair", raw, "Excel error value read as missing"))
-            elif low in MISSING_TOKENS:
-                status.append(("repair", raw, "missing-value marker read as missing"))
-            else:
-                local: list[Repair] = []
-                try:
-                    parsed[k] = parse_number(raw, file=file, column=column, repairs=local)
-                    status.append(("repair", raw, local[0].what) if local else ("ok", None, ""))
-                except Exception:  # noqa: BLE001 - collected as a problem
-                    status.append(("bad", raw, ""))
-        out = pd.Series(parsed[codes], index=col.index)
-        n_bad = 0
-        for k, (kind, raw, what) in enumerate(status):
-            if kind == "ok":
+            u = str(u)
+        raw = str(u).strip()
+        if raw.isascii() and _NUMBER.match(raw):  # the common case; float() alone would also take nan, inf and 1_000
+            parsed[k] = float(raw)
+            if np.isfinite(parsed[k]):
+                status.append(("ok", None, ""))
                 continue
-            for i in np.flatnonzero(codes == k):
-                r = int(rows.iat[i])
-                if kind == "repair":
-                    repairs.append(Repair(file, r, column, raw, None if np.isnan(parsed[k]) else float(parsed[k]), what))
-                else:
-                    n_bad += 1
-                    if n_bad <= max_problems:
-                        problems.append(Problem("not a number", file=file, row=r, column=column, got=raw,
-                                                expected="a number such as 12.5, 1,234 or 85%"))
-        if n_bad > max_problems:
-            problems.append(Problem(f"… {n_bad - max_problems} more cells that are not numbers", file=file, column=column))
-    arr = out.to_numpy(dtype=float)
-    for i in np.flatnonzero(np.isinf(arr))[:max_problems]:
-        problems.append(Problem("number out of range (overflow)", file=file, row=int(rows.iat[i]), column=column,
-                                got=str(col.iat[i]), expected="a finite number"))
+        local: list[Repair] = []
+        try:
+            parsed[k] = parse_number(u if not isinstance(u, str) else raw, file=file, column=column, repairs=local, comma=comma)
+            status.append(("repair", raw, local[0].what) if local else ("ok", None, ""))
+        except InputError as exc:
+            parsed[k] = np.nan
+            status.append(("bad", raw, exc))
+    out = pd.Series(parsed[codes], index=col.index)
+    n_bad = 0
+    for k, (kind, raw, what) in enumerate(status):
+        if kind == "ok":
+            continue
+        for i in np.flatnonzero(codes == k):
+            r = int(rows.iat[i])
+            if kind == "repair":
+                repairs.append(Repair(file, r, column, raw, None if np.isnan(parsed[k]) else float(parsed[k]), what))
+            else:
+                n_bad += 1
+                if n_bad <= max_problems:
+                    problems.append(Problem(what.problem, file=file, row=r, column=column, got=raw, expected=what.expected,
+                                            suggestion=what.suggestion))
+    if n_bad > max_problems:
+        problems.append(Problem(f"… {n_bad - max_problems} more cells that are not numbers", file=file, column=column))
     return out.astype(float)
 
 
@@ -350,6 +432,7 @@ def is_numeric_column(col: pd.Series) -> bool:
         return bool(col.notna().any())
     vals = [str(u).strip() for u in pd.unique(col.dropna())]
     vals = [v for v in vals if v and v.casefold() not in MISSING_TOKENS | EXCEL_ERRORS]
+    vals = [v[1:] if v.startswith("'") else v for v in vals]
     if not vals:
         return False
     ok = 0
