@@ -229,8 +229,11 @@ def topsis_distances(V: np.ndarray, W: np.ndarray, fit: np.ndarray) -> tuple[np.
     den = _wsum(M.astype(float), W)
     den = np.where(den > 0, den, np.nan)
     W2 = W**2
-    dplus = np.sqrt(_wsum(np.where(M, (V - best) ** 2, 0.0), W2)) / den
-    dminus = np.sqrt(_wsum(np.where(M, (V - worst) ** 2, 0.0), W2)) / den
+    # squared in units of the widest range, then scaled back: tiny ranges (1e-189) do not underflow to 0
+    span = np.nanmax(np.where(np.isfinite(best - worst), best - worst, np.nan), initial=0.0) if best.size else 0.0
+    s = span if np.isfinite(span) and span > 0 else 1.0
+    dplus = s * np.sqrt(_wsum(np.where(M, ((V - best) / s) ** 2, 0.0), W2)) / den
+    dminus = s * np.sqrt(_wsum(np.where(M, ((V - worst) / s) ** 2, 0.0), W2)) / den
     return dplus, dminus
 
 
