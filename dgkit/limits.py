@@ -9,6 +9,7 @@ from __future__ import annotations
 
 # Files
 MAX_DATA_FILE_BYTES = 200 * 1024**2   # a CSV/TSV/XLSX data file (200 MB: 100× the largest honest panel we know)
+MAX_XLSX_UNPACKED_BYTES = 10 * MAX_DATA_FILE_BYTES  # what an .xlsx (a zip) may unpack to: blocks zip bombs
 MAX_YAML_BYTES = 2 * 1024**2          # a params, dataset or framework YAML (2 MB)
 MAX_YAML_ALIASES = 200                # YAML aliases (*name) in one document: blocks "billion laughs" expansion
 MAX_YAML_NODES = 200_000              # scalar/sequence/mapping nodes after alias expansion

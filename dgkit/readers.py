@@ -415,9 +415,9 @@ def check_file(path: Path, file: str) -> str:
             raise InputError("a damaged workbook: the .xlsx (zip) container is incomplete or corrupt", file=file,
                              expected="a complete .xlsx: download or copy it again, or open it in Excel and save it again")
         unpacked = _unpacked_size(path)
-        if unpacked > 10 * limits.MAX_DATA_FILE_BYTES:
-            raise InputError(f"the workbook unpacks to {_size_text(unpacked)}, more than 10 × the data-file limit "
-                             f"({_size_text(limits.MAX_DATA_FILE_BYTES)}, dgkit.limits.MAX_DATA_FILE_BYTES)", file=file,
+        if unpacked > limits.MAX_XLSX_UNPACKED_BYTES:
+            raise InputError(f"the workbook unpacks to {_size_text(unpacked)}, more than the limit of "
+                             f"{_size_text(limits.MAX_XLSX_UNPACKED_BYTES)} (dgkit.limits.MAX_XLSX_UNPACKED_BYTES)", file=file,
                              expected="a workbook within the limit: split it by year or region")
         if "xl/workbook.xml" not in members:
             raise InputError("a zip archive but not an Excel workbook (no xl/workbook.xml)", file=file,
