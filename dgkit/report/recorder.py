@@ -111,22 +111,27 @@ class Recorder:
         src = source if source is not None else self.source
         if self.synthetic:
             fig.text(0.01, 0.995, SYNTH_TAG[self.lang].strip(), color="#b2182b", fontsize=9, ha="left", va="top", weight="bold")
-        fig.draw_without_rendering()  # lays the figure out once without rasterising it (each save below rasterises)
-        renderer = fig.canvas.get_renderer()
-        if src:  # below everything the figure draws (the tight box grows to hold it)
-            bottom = fig.get_tightbbox(renderer).y0 / fig.get_figheight()
-            import textwrap
+        import numpy as np
 
-            line = self.t("report.source_line", source=_short(src, 400))
-            width = max(40, int(fig.get_figwidth() * 15))  # characters per line at 6.5 pt (CJK counted as one): the line never widens the figure
-            fig.text(0.01, bottom - 0.01, "\n".join(textwrap.wrap(line, width)), color="#555555", fontsize=6.5, ha="left", va="top")
-        meta = {"png": {"Software": None}, "pdf": {"Creator": None, "Producer": None, "CreationDate": None}, "svg": {"Date": None, "Creator": None}}
-        bbox = fig.get_tightbbox(renderer).padded(0.1)
-        for f in self.formats:
-            path = self.out / "figures" / f"{self.prefix}__{name}.{f}"
-            extra = {"pil_kwargs": {"compress_level": 1}} if f == "png" else {}  # fast zlib: 20 % of a save, files ~30 % larger, same pixels
-            fig.savefig(path, dpi=300, metadata=meta.get(f), bbox_inches=bbox, **extra)
-            path.chmod(0o644)
+        # Drawing is not analysis: mplot3d's projection sporadically overflows on a 3-D surface
+        # (matplotlib suppresses the same errors in its own 3-D code), and such a warning would land in the chapter.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            fig.draw_without_rendering()  # lays the figure out once without rasterising it (each save below rasterises)
+            renderer = fig.canvas.get_renderer()
+            if src:  # below everything the figure draws (the tight box grows to hold it)
+                bottom = fig.get_tightbbox(renderer).y0 / fig.get_figheight()
+                import textwrap
+
+                line = self.t("report.source_line", source=_short(src, 400))
+                width = max(40, int(fig.get_figwidth() * 15))  # characters per line at 6.5 pt (CJK counted as one): the line never widens the figure
+                fig.text(0.01, bottom - 0.01, "\n".join(textwrap.wrap(line, width)), color="#555555", fontsize=6.5, ha="left", va="top")
+            meta = {"png": {"Software": None}, "pdf": {"Creator": None, "Producer": None, "CreationDate": None}, "svg": {"Date": None, "Creator": None}}
+            bbox = fig.get_tightbbox(renderer).padded(0.1)
+            for f in self.formats:
+                path = self.out / "figures" / f"{self.prefix}__{name}.{f}"
+                extra = {"pil_kwargs": {"compress_level": 1}} if f == "png" else {}  # fast zlib: 20 % of a save, files ~30 % larger, same pixels
+                fig.savefig(path, dpi=300, metadata=meta.get(f), bbox_inches=bbox, **extra)
+                path.chmod(0o644)
         plt.close(fig)
         try:
             from IPython.display import Image
