@@ -1,6 +1,10 @@
 import os
 
 os.environ.setdefault("MPLBACKEND", "Agg")
+if int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) > 1:
+    # the suite already runs in parallel (pytest-xdist): each report runs its chapters in one kernel,
+    # which imports the libraries once instead of once per kernel
+    os.environ.setdefault("DGKIT_JOBS", "1")
 
 import pytest  # noqa: E402
 
@@ -18,3 +22,13 @@ def report_2020_result(tmp_path_factory):
     res = run_report(root / "params" / "2020.yaml", out=tmp_path_factory.mktemp("report_2020") / "reports", quick=True, progress=False)
     assert res.ok, res.summary()
     return res
+
+
+# Longest files first, so that pytest-xdist (--dist loadfile) hands the two longest to different workers
+# and the short files fill in behind them (longest-processing-time-first; measured with --durations=0).
+HEAVY_FIRST = ("test_editions.py", "test_report_editions.py", "test_run_safety.py", "test_spatial.py", "test_uncertainty.py", "test_report.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    rank = {name: i for i, name in enumerate(HEAVY_FIRST)}
+    items.sort(key=lambda it: rank.get(it.path.name, len(rank)))  # stable: the order within a file is kept

@@ -409,6 +409,17 @@ def _changed_inputs(before: dict[str, str], params: Any, selected: list[str], nb
     return out
 
 
+def _env_jobs() -> int | None:
+    """``DGKIT_JOBS``: the default number of parallel chapters when neither ``--jobs`` nor the params
+    say (a CI runner, or a test suite that already runs in parallel, sets it to 1)."""
+    v = os.environ.get("DGKIT_JOBS", "").strip()
+    if not v:
+        return None
+    if not v.isdigit() or not 1 <= int(v) <= 64:
+        raise ParamsError("DGKIT_JOBS: not a number of parallel chapters", expected="a whole number from 1 to 64", got=v)
+    return int(v)
+
+
 def _disk_error(exc: OSError, where: Path) -> ReportError:
     import errno
 
@@ -443,7 +454,7 @@ def run_report(params_path: str | Path = "params/2020.yaml", chapters: list[str]
     selected = select_chapters(chapters, plist[0].chapters())
     if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or not 1 <= jobs <= MAX_JOBS_HINT):
         raise ParamsError("--jobs: invalid number of parallel chapters", expected=f"a whole number from 1 to {MAX_JOBS_HINT}", got=jobs)
-    jobs = jobs or plist[0].get("jobs") or os.cpu_count() or 1
+    jobs = jobs or plist[0].get("jobs") or _env_jobs() or os.cpu_count() or 1
     out_root = output_root(out, plist[0], root)
     for params in plist:  # the name as written (the folder adds -<year> to it)
         check_edition_name(params.edition, file=str(params.path), column="edition")
