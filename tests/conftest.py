@@ -5,6 +5,9 @@ if int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) > 1:
     # the suite already runs in parallel (pytest-xdist): each report runs its chapters in one kernel,
     # which imports the libraries once instead of once per kernel
     os.environ.setdefault("DGKIT_JOBS", "1")
+# kernels outlive a report and serve the next one of the same test process (dgkit/report/runner.py,
+# DGKIT_KEEP_KERNELS): the many small runs of the suite pay the kernel start-up once
+os.environ.setdefault("DGKIT_KEEP_KERNELS", "1")
 
 import pytest  # noqa: E402
 

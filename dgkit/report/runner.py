@@ -248,6 +248,46 @@ class WarmKernel:
         return status
 
 
+# DGKIT_KEEP_KERNELS=1: kernels outlive a run and serve the next run of this process (a test suite that
+# runs many small reports pays the kernel start-up and library imports once). Each chapter still starts
+# from an empty namespace (WarmKernel.run), exactly as between the chapters of one run.
+_POOL: list[WarmKernel] = []
+_ATEXIT: list[bool] = []
+
+
+def _keep_kernels() -> bool:
+    return os.environ.get("DGKIT_KEEP_KERNELS", "") == "1"
+
+
+def _kernel(cwd: Path, log: Path) -> WarmKernel:
+    while _keep_kernels() and _POOL:
+        k = _POOL.pop()
+        if k.cwd == cwd:
+            k.log = log  # a restart after a crash logs to this run
+            log.write_text("kernel started by an earlier run of this process (DGKIT_KEEP_KERNELS=1); its messages are in that run's log\n",
+                           encoding="utf-8")
+            return k
+        k.shutdown()
+    return WarmKernel(cwd, log)
+
+
+def _release(k: WarmKernel, cancelled: bool) -> None:
+    if _keep_kernels() and not cancelled and k.km is not None:
+        if not _ATEXIT:
+            import atexit
+
+            atexit.register(_shutdown_pool)
+            _ATEXIT.append(True)
+        _POOL.append(k)
+    else:
+        k.shutdown()
+
+
+def _shutdown_pool() -> None:
+    while _POOL:
+        _POOL.pop().shutdown()
+
+
 def _run_one(nb_in: Path, nb_out: Path, parameters: dict[str, Any], cwd: Path) -> dict[str, Any]:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
@@ -533,7 +573,7 @@ def _execute(runs: list[_Run], selected: list[str], nb_dir: Path, root: Path, jo
     errors: list[BaseException] = []
 
     def worker(i: int, mine: list[str]) -> None:
-        warm = None if fresh_kernels else WarmKernel(root, runs[0].stage / "logs" / f"kernel-{i + 1}.log")
+        warm = None if fresh_kernels else _kernel(root, runs[0].stage / "logs" / f"kernel-{i + 1}.log")
         if warm is not None:
             kernels.append(warm)
         try:
@@ -564,7 +604,7 @@ def _execute(runs: list[_Run], selected: list[str], nb_dir: Path, root: Path, jo
                 errors.append(exc)
         finally:
             if warm is not None:
-                warm.shutdown()
+                _release(warm, cancel.is_set())
 
     threads = [threading.Thread(target=worker, args=(i, mine), daemon=True, name=f"dgkit-worker-{i + 1}")
                for i, mine in enumerate(plan) if mine]
