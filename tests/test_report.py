@@ -159,6 +159,16 @@ def test_failed_chapter_keeps_the_previous_report_and_the_failed_notebook(tmp_pa
     assert "07_progress" in res.summary()
 
 
+def test_fresh_kernels_run_each_chapter_with_papermill(tmp_path):
+    """--fresh-kernels: papermill.execute_notebook in a kernel of its own per chapter (the stand-ins)."""
+    res = run_report(ROOT / "params" / "2020.yaml", chapters=["2", "7"], out=tmp_path, quick=True, progress=False,
+                     notebooks=_nb_dir(tmp_path), fresh_kernels=True)
+    assert res.ok, res.summary()
+    nb = nbformat.read(str(res.path / "notebooks" / "07_progress.ipynb"), as_version=4)
+    assert nb.metadata["papermill"]["output_path"] == "reports/2020/notebooks/07_progress.ipynb"
+    assert not list((res.path / "logs").glob("kernel-*.log")), "no warm kernel was used"
+
+
 def test_cli_exit_codes(tmp_path):
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     ok = subprocess.run([sys.executable, "-m", "dgkit", "report", "--chapters", "2", "--quick", "--out", str(tmp_path / "r"), "--no-progress"],

@@ -44,10 +44,10 @@ def test_reruns_are_byte_identical(tmp_path, demo_run):
         assert (demo_run.path / rel).read_bytes() == (b.path / rel).read_bytes(), rel
 
 
-def test_english_labels_and_fresh_kernels(tmp_path):
+def test_english_labels(tmp_path):
     p = tmp_path / "en.yaml"
     p.write_text((ROOT / "params" / "2020.yaml").read_text(encoding="utf-8").replace("lang: zh", "lang: en").replace('edition: "2020"', 'edition: "2020-en"'), encoding="utf-8")
-    res = run_report(p, chapters=["2", "3", "5"], out=tmp_path / "r", quick=True, progress=False, fresh_kernels=True)
+    res = run_report(p, chapters=["2", "3", "5"], out=tmp_path / "r", quick=True, progress=False)
     assert res.ok, res.summary()
     tab = (res.path / "tables" / "02_ranking__ranking.csv").read_text(encoding="utf-8")
     assert tab.startswith("unit_id,name,score,rank,rank_printed") and "Shanghai" in tab
