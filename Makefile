@@ -7,7 +7,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 UV_VERSION ?= 0.13.9
 UV     := .uv/bin/uv
-export UV_LINK_MODE ?= copy
+# uv's cache beside .venv (same disk): uv hardlinks from it instead of copying
+export UV_CACHE_DIR ?= $(CURDIR)/.uv/cache
 # install $(1) into the venv: uv when it is there, else pip
 INSTALL = if [ -x $(UV) ]; then $(UV) pip install --quiet --python $(BIN)/python $(1) || $(BIN)/python -m pip install --quiet $(1); \
           else $(BIN)/python -m pip install --quiet $(1); fi

@@ -512,6 +512,7 @@ def run_report(params_path: str | Path = "params/2020.yaml", chapters: list[str]
     runs: list[_Run] = []
     cancel = threading.Event()
     kernels: list[WarmKernel] = []
+    threads: list[threading.Thread] = []
 
     def stop_kernels() -> None:
         cancel.set()
@@ -535,12 +536,15 @@ def run_report(params_path: str | Path = "params/2020.yaml", chapters: list[str]
                 run = _Run(params, stage, final)
                 run.inputs = input_hashes(params, selected, nb_dir, root)
                 runs.append(run)
-            _execute(runs, selected, nb_dir, root, jobs, quick, progress, fresh_kernels, cancel, kernels)
+            _execute(runs, selected, nb_dir, root, jobs, quick, progress, fresh_kernels, cancel, kernels, threads)
             if cancel.is_set():  # a signal arrived while a worker was finishing
                 raise ReportInterrupted(*((("SIGTERM", 143)) if guard.received == signal.SIGTERM else ("SIGINT", 130)))
             out_results = [_finalise(run, selected, nb_dir, root, jobs, quick, t_start, guard) for run in runs]
         except ReportInterrupted as exc:
             stop_kernels()
+            deadline = time.monotonic() + 3.0  # the workers see their kernel die and stop writing; then the staging goes
+            for t in threads:
+                t.join(max(0.0, deadline - time.monotonic()))
             for r in runs:
                 shutil.rmtree(r.stage, ignore_errors=True)
             kept = [str(f) for f in finals if f.exists()]
@@ -558,7 +562,7 @@ def run_report(params_path: str | Path = "params/2020.yaml", chapters: list[str]
 
 
 def _execute(runs: list[_Run], selected: list[str], nb_dir: Path, root: Path, jobs: int, quick: bool, progress: bool,
-             fresh_kernels: bool, cancel: threading.Event, kernels: list[WarmKernel]) -> None:
+             fresh_kernels: bool, cancel: threading.Event, kernels: list[WarmKernel], threads: list[threading.Thread]) -> None:
     """Every (report, chapter) job goes to one pool of warm kernels, longest chapters first. The
     worker threads are daemons, so an interrupted run never waits on them to exit."""
     bar = None
@@ -606,8 +610,8 @@ def _execute(runs: list[_Run], selected: list[str], nb_dir: Path, root: Path, jo
             if warm is not None:
                 _release(warm, cancel.is_set())
 
-    threads = [threading.Thread(target=worker, args=(i, mine), daemon=True, name=f"dgkit-worker-{i + 1}")
-               for i, mine in enumerate(plan) if mine]
+    threads += [threading.Thread(target=worker, args=(i, mine), daemon=True, name=f"dgkit-worker-{i + 1}")
+                for i, mine in enumerate(plan) if mine]
     for t in threads:
         t.start()
     for t in threads:
