@@ -110,12 +110,9 @@ def economy(index: pd.Series, gdp: pd.Series, population: pd.Series | None = Non
     """Correlations of the index with GDP level, ln GDP, GDP per capita and GDP rank (all three methods).
     Fewer than 3 units with both, or GDP ≤ 0, is an error; an index or GDP that is the same for every
     unit gives a :class:`Missing` (the correlation is undefined)."""
-    df, _ = _pair(index.rename("index"), gdp.rename("GDP"), "the correlation of the index with GDP")
-    _positive_gdp(df["y"])
-    constant = _constant(df)
-    if constant:
-        what = "the index and GDP each have" if len(constant) == 2 else {"x": "the index has", "y": "GDP has"}[constant[0]]
-        return _constant_missing(constant, f"{what} the same value for all {len(df)} units: the correlation is undefined", len(df), gdp)
+    df, undefined = _gdp_pair(index, gdp, "the correlation of the index with GDP", "correlation")
+    if undefined is not None:
+        return undefined
     parts = [correlate(index, gdp, label="GDP").table, correlate(index, np.log(gdp.where(gdp > 0)), label="ln GDP").table]
     if population is not None:
         parts.append(correlate(index, gdp / population.reindex(gdp.index), label="GDP per capita").table)
@@ -130,6 +127,18 @@ def economy(index: pd.Series, gdp: pd.Series, population: pd.Series | None = Non
     ci = "@ci_95" if np.isfinite(p["ci_low"]) else ("@ci_none_perfect" if abs(p["r"]) == 1 else "@ci_none_small_n")
     return StatResult(t, s, {"pearson_r_gdp": float(p["r"]), "n": int(p["n"]), "ci_low": float(p["ci_low"]), "ci_high": float(p["ci_high"]),
                              "ci": ci, "p_text": fmt_p(float(p["p"])), "spearman_r_gdp": float(sp["r"]), "p_spearman_text": fmt_p(float(sp["p"]))})
+
+
+def _gdp_pair(index: pd.Series, gdp: pd.Series, what: str, statistic: str) -> tuple[pd.DataFrame, Missing | None]:
+    """The units with both values (≥ 3, GDP > 0, else an error), and a :class:`Missing` when the index
+    or GDP is the same for every unit (the ``statistic`` is then undefined)."""
+    df, _ = _pair(index.rename("index"), gdp.rename("GDP"), what)
+    _positive_gdp(df["y"])
+    constant = _constant(df)
+    if not constant:
+        return df, None
+    who = "the index and GDP each have" if len(constant) == 2 else {"x": "the index has", "y": "GDP has"}[constant[0]]
+    return df, _constant_missing(constant, f"{who} the same value for all {len(df)} units: the {statistic} is undefined", len(df), gdp)
 
 
 def _constant_missing(constant: list[str], reason: str, n: int, gdp: pd.Series) -> Missing:
@@ -152,12 +161,9 @@ def fit_log_gdp(index: pd.Series, gdp: pd.Series, names: pd.Series | None = None
     )
     from statsmodels.tools.tools import add_constant
 
-    pair, _ = _pair(index.rename("index"), gdp.rename("GDP"), "the regression of the index on ln GDP")
-    _positive_gdp(pair["y"])
-    constant = _constant(pair)
-    if constant:
-        what = "the index and GDP each have" if len(constant) == 2 else {"x": "the index has", "y": "GDP has"}[constant[0]]
-        return _constant_missing(constant, f"{what} the same value for all {len(pair)} units: the regression is undefined", len(pair), gdp)
+    pair, undefined = _gdp_pair(index, gdp, "the regression of the index on ln GDP", "regression")
+    if undefined is not None:
+        return undefined
     df = pd.DataFrame({"index": pair["x"], "ln_gdp": np.log(pair["y"])})
     model = OLS(df["index"], add_constant(df["ln_gdp"], has_constant="add")).fit()
     resid = model.resid.sort_values()
