@@ -105,7 +105,7 @@ def test_wait_queues_behind_the_first_run(tmp_path):
         from dgkit.report.safety import EditionLock
         with EditionLock(Path({str(out)!r}), ["2020"]):
             print("locked", flush=True)
-            time.sleep(3)
+            time.sleep(1.5)
         """)], stdout=subprocess.PIPE, text=True, cwd=ROOT)
     assert holder.stdout.readline().strip() == "locked"
     res = _run(tmp_path, out, wait=True)
