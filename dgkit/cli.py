@@ -39,9 +39,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         wait=args.wait,
     )
     results = result if isinstance(result, list) else [result]
-    from dgkit.params import load_params
-
-    for note in load_params(args.params).notes:  # repairs made while reading the params, said once
+    for note in results[0].notes:  # repairs made while reading the params, said once
         print(f"note: {note}", file=sys.stderr)
     for r in results:
         print(r.summary())

@@ -52,6 +52,7 @@ class ReportResult:
     timings: dict[str, float] = field(default_factory=dict)
     failures: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)  # repairs made while reading the params (a BOM, codes kept as text …)
 
     def summary(self) -> str:
         if self.ok:
@@ -401,6 +402,7 @@ class _Run:
     final: Path
     results: dict[str, dict[str, Any]] = field(default_factory=dict)
     inputs: dict[str, str] = field(default_factory=dict)
+    read: dict[str, Any] = field(default_factory=dict)
 
 
 def output_root(out: str | Path | None, params: Any, root: Path) -> Path:
@@ -417,9 +419,10 @@ def output_root(out: str | Path | None, params: Any, root: Path) -> Path:
     return root / "reports"
 
 
-def input_hashes(params: Any, selected: list[str], nb_dir: Path, root: Path) -> dict[str, str]:
+def input_hashes(params: Any, selected: list[str], nb_dir: Path, root: Path) -> tuple[dict[str, str], dict[str, Any]]:
     """SHA-256 of every input of a report: the kit's data/, the params file (and its panel edition),
-    the chapter notebooks and every file the edition's datasets and framework read."""
+    the chapter notebooks and every file the edition's datasets and framework read; and what
+    :func:`~dgkit.report.provenance.edition_inputs` says the edition reads (for the manifest)."""
     from dgkit.report.provenance import edition_inputs
 
     inputs = {str(p.relative_to(root)): _sha256(p) for p in sorted((root / "data").rglob("*")) if p.is_file()}
@@ -432,10 +435,10 @@ def input_hashes(params: Any, selected: list[str], nb_dir: Path, root: Path) -> 
             inputs.setdefault(f["path"], f["sha256"])
     if read.get("framework"):
         inputs.setdefault(read["framework"]["path"], read["framework"]["sha256"])
-    return inputs
+    return inputs, read
 
 
-def _changed_inputs(before: dict[str, str], params: Any, selected: list[str], nb_dir: Path, root: Path) -> list[str]:
+def _changed_inputs(before: dict[str, str], root: Path) -> list[str]:
     """Inputs whose bytes changed (or that vanished) since the run started."""
     out = []
     for rel, h in before.items():
@@ -483,7 +486,6 @@ def run_report(params_path: str | Path = "params/2020.yaml", chapters: list[str]
     the kernels, remove the staging folders, keep the previous report and raise
     :class:`~dgkit.errors.ReportInterrupted` (exit 130 / 143)."""
     from dgkit.limits import MAX_JOBS as MAX_JOBS_HINT
-    from dgkit.params import check_edition_name
     from dgkit.report import safety
 
     t_start = time.perf_counter()
@@ -496,8 +498,6 @@ def run_report(params_path: str | Path = "params/2020.yaml", chapters: list[str]
         raise ParamsError("--jobs: invalid number of parallel chapters", expected=f"a whole number from 1 to {MAX_JOBS_HINT}", got=jobs)
     jobs = jobs or plist[0].get("jobs") or _env_jobs() or os.cpu_count() or 1
     out_root = output_root(out, plist[0], root)
-    for params in plist:  # the name as written (the folder adds -<year> to it)
-        check_edition_name(params.edition, file=str(params.path), column="edition")
     nb_dir = Path(notebooks) if notebooks else paths.notebooks_dir()
     missing = [c for c in selected if not (nb_dir / f"{c}.ipynb").exists()]
     if missing:
@@ -534,7 +534,7 @@ def run_report(params_path: str | Path = "params/2020.yaml", chapters: list[str]
                     shutil.rmtree(stage, ignore_errors=True)
                     raise _disk_error(exc, out_root) from None
                 run = _Run(params, stage, final)
-                run.inputs = input_hashes(params, selected, nb_dir, root)
+                run.inputs, run.read = input_hashes(params, selected, nb_dir, root)
                 runs.append(run)
             _execute(runs, selected, nb_dir, root, jobs, quick, progress, fresh_kernels, cancel, kernels, threads)
             if cancel.is_set():  # a signal arrived while a worker was finishing
@@ -645,14 +645,12 @@ def _finalise(run: _Run, selected: list[str], nb_dir: Path, root: Path, jobs: in
     atomic_write_text(stage / "facts.json", json.dumps(facts, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
     atomic_write_text(stage / "facts.md", _facts_md(facts, params.folder))
     _workbook(stage / "tables")
-    changed = _changed_inputs(run.inputs, params, selected, nb_dir, root)
+    changed = _changed_inputs(run.inputs, root)
     if changed:
         failures.append({"chapter": "inputs", "cell": "-", "notebook": str(stage / "manifest.json"),
                          "error": "input file(s) changed during the run, so chapters may have read different versions: "
                                   + "; ".join(changed) + "; run the report again"})
-    from dgkit.report.provenance import edition_inputs
-
-    read = edition_inputs(params)
+    read = run.read
     status = {c: _chapter_status(stage, c) for c in selected}
     manifest = {
         "datasets": read["datasets"], "framework": read.get("framework"),
@@ -668,7 +666,7 @@ def _finalise(run: _Run, selected: list[str], nb_dir: Path, root: Path, jobs: in
     }
     if changed:
         manifest["inputs_changed_during_run"] = changed
-    if getattr(params, "notes", None):  # repairs made while reading the params (a BOM, codes kept as text …)
+    if params.notes:  # repairs made while reading the params (a BOM, codes kept as text …)
         manifest["params_notes"] = list(params.notes)
     atomic_write_text(stage / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True, default=str) + "\n")
     from dgkit.report.html import index_page
@@ -687,7 +685,7 @@ def _finalise(run: _Run, selected: list[str], nb_dir: Path, root: Path, jobs: in
             os.replace(stage, failed)
             for f in failures:
                 f["notebook"] = str(failed / "notebooks" / f"{f['chapter']}.ipynb") if f["chapter"] != "inputs" else str(failed / "manifest.json")
-            return ReportResult(False, failed, params.folder, timings, failures, time.perf_counter() - t_start)
+            return ReportResult(False, failed, params.folder, timings, failures, time.perf_counter() - t_start, list(params.notes))
         old = None
         if final.exists():
             old = out_root / f".{params.folder}.old-{os.getpid()}"
@@ -698,4 +696,4 @@ def _finalise(run: _Run, selected: list[str], nb_dir: Path, root: Path, jobs: in
         stale = out_root / f"{params.folder}.failed"
         if stale.exists():
             shutil.rmtree(stale, ignore_errors=True)
-    return ReportResult(True, final, params.folder, timings, [], time.perf_counter() - t_start)
+    return ReportResult(True, final, params.folder, timings, [], time.perf_counter() - t_start, list(params.notes))

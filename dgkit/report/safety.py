@@ -78,7 +78,8 @@ class EditionLock:
     """An exclusive lock on ``<out>/.<folder>.lock`` for each report folder of a run (see module docstring)."""
 
     def __init__(self, out_root: Path, folders: list[str], wait: bool = False, poll: float = 0.5) -> None:
-        self.paths = [out_root / f".{f}.lock" for f in sorted(set(folders))]
+        self.folders = {out_root / f".{f}.lock": out_root / f for f in sorted(set(folders))}
+        self.paths = list(self.folders)
         self.wait = wait
         self.poll = poll
         self._fhs: list[Any] = []
@@ -99,7 +100,7 @@ class EditionLock:
                             fh.seek(0)
                             holder = fh.read().strip() or "another process"
                             fh.close()
-                            raise ReportError(f"another dgkit report is writing {p.parent / p.name[1:-5]} ({holder}); "
+                            raise ReportError(f"another dgkit report is writing {self.folders[p]} ({holder}); "
                                               "wait for it to finish, or pass --wait to queue behind it") from None
                         time.sleep(self.poll)
                 fh.seek(0)
