@@ -8,6 +8,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from standins import write_standin
 
 from dgkit.errors import OutputExistsError, ParamsError, ReportError
 from dgkit.params import CHAPTERS, load_params
@@ -112,18 +113,9 @@ def test_every_params_problem_is_reported_at_once(tmp_path):
 def _nb_dir(tmp_path, source=None):
     """Stand-in chapters 02 and 07 (a parameters cell and one step; 07 then runs ``source``): these
     tests are about the runner, so they need no real chapter."""
-    d = tmp_path / "nbs"
-    d.mkdir(parents=True, exist_ok=True)
     for c, extra in (("02_ranking", None), ("07_progress", source)):
-        nb = nbformat.v4.new_notebook()
-        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-        p = nbformat.v4.new_code_cell("params = None\nyear = None\nout_dir = None\nquick = False")
-        p.metadata["tags"] = ["parameters"]
-        nb.cells = [p, nbformat.v4.new_code_cell(f"open(out_dir + '/facts/{c}.json', 'w').write('{{}}')")]
-        if extra:
-            nb.cells.append(nbformat.v4.new_code_cell(extra))
-        nbformat.write(nb, str(d / f"{c}.ipynb"))
-    return d
+        write_standin(tmp_path / "nbs", c, f"open(out_dir + '/facts/{c}.json', 'w').write('{{}}')", *([extra] if extra else []))
+    return tmp_path / "nbs"
 
 
 def test_existing_report_is_kept_without_force(tmp_path):

@@ -17,8 +17,8 @@ import textwrap
 import time
 from pathlib import Path
 
-import nbformat
 import pytest
+from standins import write_standin
 
 from dgkit.errors import OutputExistsError, ParamsError, ReportError, ReportInterrupted
 from dgkit.report import safety
@@ -30,15 +30,7 @@ P2020 = ROOT / "params" / "2020.yaml"
 
 def _notebooks(tmp: Path, body: str = "x = 1", name: str = "02_ranking") -> Path:
     """A folder holding one stand-in chapter: the parameters cell, then ``body``."""
-    d = tmp / "nbs"
-    d.mkdir(parents=True, exist_ok=True)
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    p = nbformat.v4.new_code_cell("params = None\nyear = None\nout_dir = None\nquick = False")
-    p.metadata["tags"] = ["parameters"]
-    nb.cells = [p, nbformat.v4.new_code_cell(body)]
-    nbformat.write(nb, str(d / f"{name}.ipynb"))
-    return d
+    return write_standin(tmp / "nbs", name, body)
 
 
 def _run(tmp: Path, out: Path, **kw):
