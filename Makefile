@@ -36,9 +36,6 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	@$(call INSTALL,-e .)
 	@touch $@
 
-# the test install compiles bytecode as pip does by default (uv does not): the parallel test workers and
-# their kernels then do not each compile the same libraries on their first import
-$(VENV)/.installed-dev: export UV_COMPILE_BYTECODE = 1
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	@$(call INSTALL,-e ".[dev]")
 	@touch $@ $(VENV)/.installed
