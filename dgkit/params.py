@@ -66,11 +66,13 @@ CHAPTERS = {
 
 # key -> type, or a nested schema (dict), or a list item schema ([dict]); ``ANY`` accepts any mapping
 ANY = object()
-_TIER_SCHEME = {"name": str, "scheme": str, "thresholds": list, "cuts": list, "k": int, "labels": list, "published": str, "by": str}
+# text in the edition's language: a string, or {zh: …, en: …} for an edition run in both languages
+TEXT = object()
+_TIER_SCHEME = {"name": str, "label": TEXT, "scheme": str, "thresholds": list, "cuts": list, "k": int, "labels": list, "published": str, "by": str}
 SCHEMA: dict[str, Any] = {
     "edition": str,
-    "title": str,
-    "description": str,
+    "title": TEXT,
+    "description": TEXT,
     "lang": str,
     "quick": bool,
     "seed": int,
@@ -81,8 +83,8 @@ SCHEMA: dict[str, Any] = {
     # the data: which dataset, which index (given or built), which periods
     "dataset": str,
     "panel_edition": str,
-    "index": {"measure": str, "components": list, "label": str, "framework": str, "options": dict,
-              "variant": {"label": str, "base_label": str, "options": dict}},
+    "index": {"measure": str, "components": list, "label": TEXT, "framework": str, "options": dict,
+              "variant": {"label": TEXT, "base_label": TEXT, "options": dict}},
     "year": int,
     "compare": (list, str),
     "cohort": (str, list),
@@ -528,6 +530,16 @@ def _check(d: Any, schema: dict[str, Any], where: tuple[str, ...], file: str, pr
                                         suggestion=[".".join((*where, c)) for c in close] or None))
             continue
         spec = schema[k]
+        if spec is TEXT:
+            if isinstance(v, dict):
+                bad = [str(x) for x in v if x not in ("zh", "en")]
+                if bad or not v or not all(isinstance(x, str) and x.strip() for x in v.values()):
+                    problems.append(ParamsError(f"'{key}' must be text, or text per language", file=file, column=key,
+                                                expected="text, or {zh: …, en: …}", got=v,
+                                                suggestion=difflib.get_close_matches(bad[0], ["zh", "en"], n=1) or None if bad else None))
+            elif not isinstance(v, str):
+                problems.append(ParamsError(f"wrong type for '{key}'", file=file, column=key, expected="text, or {zh: …, en: …}", got=v))
+            continue
         if spec is ANY:
             if not isinstance(v, dict):
                 problems.append(ParamsError(f"'{key}' must be a mapping", file=file, column=key, got=v))
@@ -635,6 +647,14 @@ class Params:
     @property
     def lang(self) -> str:
         return self.raw.get("lang", "zh")
+
+    def text(self, dotted: str, default: Any = None) -> Any:
+        """A text key (``title``, ``index.label`` …) in the edition's language: the string written, or
+        the ``zh``/``en`` entry of a mapping (the other language when this one is missing)."""
+        v = self.get(dotted, default)
+        if isinstance(v, dict):
+            return v.get(self.lang) or v.get("en" if self.lang == "zh" else "zh") or default
+        return v
 
     @property
     def quick(self) -> bool:
@@ -1124,9 +1144,10 @@ def _check_tier(t: dict[str, Any], where: str, ds: Any, file: str, problems: lis
             problems.append(_unknown(f"reference of dataset {other.name!r}", f"{where}.published", col, list(other.references.columns), file))
 
 
-def load_params(path: str | Path, year: int | None = None) -> Params:
+def load_params(path: str | Path, year: int | None = None, lang: str | None = None) -> Params:
     """Load and validate an edition's params file; ``year`` overrides its focus ``year``
-    (``dgkit report --year``) and is validated like the rest."""
+    (``dgkit report --year``) and is validated like the rest; ``lang`` its language (a panel
+    edition speaks the language of the edition that names it)."""
     from dgkit import paths
 
     p = Path(path)
@@ -1139,6 +1160,8 @@ def load_params(path: str | Path, year: int | None = None) -> Params:
         d = _resolve_paths(d, p.resolve().parent)
     if year is not None and isinstance(d, dict):
         d = {**d, "year": int(year)}
+    if lang is not None and isinstance(d, dict):
+        d = {**d, "lang": lang}
     validate_params(d, str(p))
     return Params(d, p.resolve(), int(year) if year is not None else None, written, notes)
 

@@ -36,15 +36,17 @@ from dgkit.stats.result import Missing, StatResult, require_finite, skippable, u
 TSINGHUA_LABELS = ["引领型", "优质型", "特色型", "发展型", "追赶型"]
 CSTC_LABELS = ["卓越", "优秀", "良好", "发展", "起步"]
 ECHELON_LABELS = ["第一梯队", "第二梯队", "第三梯队", "第四梯队", "第五梯队"]
-# English display labels (lang: en); the data keep the reports' Chinese labels
-TIER_EN = {"引领型": "Leading", "优质型": "High-quality", "特色型": "Distinctive", "发展型": "Developing", "追赶型": "Catching-up",
-           "卓越": "Outstanding", "优秀": "Excellent", "良好": "Good", "发展": "Developing", "起步": "Starting",
-           "第一梯队": "Tier 1", "第二梯队": "Tier 2", "第三梯队": "Tier 3", "第四梯队": "Tier 4", "第五梯队": "Tier 5"}
 
 
 def label(tier: object, lang: str = "zh") -> object:
-    """Display label of a tier in ``lang``."""
-    return TIER_EN.get(tier, tier) if lang == "en" and isinstance(tier, str) else tier
+    """Display label of a tier in ``lang``: the labels catalogue's ``values.<tier>`` (the data keep the
+    reports' Chinese labels), else the tier as it is."""
+    if not isinstance(tier, str):
+        return tier
+    from dgkit.report.labels import Labels
+
+    t = Labels(lang)
+    return t(f"values.{tier}") if t.has(f"values.{tier}") else tier
 
 
 def rank_scores(scores: pd.Series, ties: str = "min", decimals: int | None = None, ascending: bool = False) -> pd.Series:

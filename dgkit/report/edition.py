@@ -76,16 +76,16 @@ def _resolve_params_path(params: str | Path) -> Path:
 
 
 @functools.lru_cache(maxsize=8)
-def _open(path: str, mtime: float, year: int | None) -> Edition:
-    return Edition(load_params(path, year=year))
+def _open(path: str, mtime: float, year: int | None, lang: str | None = None) -> Edition:
+    return Edition(load_params(path, year=year, lang=lang))
 
 
-def open_edition(params: str | Path = "params/2020.yaml", year: int | None = None) -> Edition:
+def open_edition(params: str | Path = "params/2020.yaml", year: int | None = None, lang: str | None = None) -> Edition:
     """Validate a params file (every problem at once) and resolve its edition; ``year`` overrides
-    the focus year. Cached per file (and its modification time) and year."""
+    the focus year, ``lang`` the language. Cached per file (and its modification time), year and language."""
     p = _resolve_params_path(params)
     mtime = p.stat().st_mtime if p.exists() else 0.0
-    return _open(str(p), mtime, None if year is None else int(year))
+    return _open(str(p), mtime, None if year is None else int(year), lang)
 
 
 class Edition:
@@ -117,7 +117,7 @@ class Edition:
 
     @property
     def title(self) -> str:
-        return str(self.params.get("title") or self.params.edition)
+        return str(self.params.text("title") or self.params.edition)
 
     @property
     def synthetic(self) -> bool:
@@ -130,7 +130,7 @@ class Edition:
 
     @property
     def index_label(self) -> str:
-        lab = (self.params.get("index") or {}).get("label")
+        lab = self.params.text("index.label")
         if lab:
             return str(lab)
         if self.built:
@@ -175,12 +175,14 @@ class Edition:
             base = (Path(o) if Path(o).is_absolute() else Path(self.params.path).parent / o) if o else paths.reports_dir()
             out = base / ".lab" / self.name
         names = self.names
+        schemes = pd.Series({str(sp["name"]): self.scheme_label(sp) for sp in self.params.get("tiers") or [] if sp.get("name")}, dtype=object)
+        names = pd.concat([names, schemes[~schemes.index.isin(names.index)]])  # a scheme's name is said by its label
         if self.built:  # a pillar or indicator code in a sentence is said by its label
             fw = self._build.framework
             codes = [*fw.pillars["code"], *fw.indicators["code"]]
             names = pd.concat([names, pd.Series({c: fw.label(c, self.lang) for c in codes if c not in names.index})])
         return Recorder(out, prefix, self.lang, self.citation, self.synthetic, list(self.params.get("figure_formats") or ["png", "svg"]),
-                        names=names)
+                        names=names, period=self.year)
 
     def built_scores(self, period: int | None = None) -> pd.Series | Missing:
         """The scores when the index is built here (Missing for a given index)."""
@@ -227,8 +229,8 @@ class Edition:
         v = (self.params.get("index") or {}).get("variant") or {}
         opts = v.get("options") or {}
         base = (self.params.get("index") or {}).get("options") or {}
-        return (str(v.get("base_label") or ", ".join(f"{k}: {base.get(k, '—')}" for k in opts) or "A"),
-                str(v.get("label") or ", ".join(f"{k}: {o}" for k, o in opts.items()) or "B"))
+        return (str(self.params.text("index.variant.base_label") or ", ".join(f"{k}: {base.get(k, '—')}" for k in opts) or "A"),
+                str(self.params.text("index.variant.label") or ", ".join(f"{k}: {o}" for k, o in opts.items()) or "B"))
 
     @functools.cached_property
     def _panel_all(self) -> pd.DataFrame:
@@ -491,6 +493,20 @@ class Edition:
             return Missing(self.t("skips.printed_ranks_cohort", n=len(s), printed=len(r)))
         return r if len(r) else Missing(self.t("skips.no_printed_ranks", dataset=self.dataset.short_title))
 
+    def scheme_label(self, spec: dict[str, Any]) -> str:
+        """A tier scheme's name in tables, figures and sentences: the params' ``label`` (text or
+        {zh, en}), else what the scheme is (``固定阈值 70/65/60/50``, ``five equal parts (by count)`` …)."""
+        lab = spec.get("label")
+        if isinstance(lab, dict):
+            lab = lab.get(self.lang) or next(iter(lab.values()))
+        if lab:
+            return str(lab)
+        kind = spec.get("scheme")
+        cuts = "/".join(f"{x:g}" for x in spec.get("thresholds") or spec.get("cuts") or [])
+        by = spec.get("by", "range")
+        return self.t(f"schemes.{kind}", cuts=cuts, by=self.t(f"schemes.by_{by}") if kind == "five_equal" else by, k=spec.get("k", 4)) \
+            if self.t.has(f"schemes.{kind}") else str(spec.get("name"))
+
     def tier_schemes(self) -> list[dict[str, Any]] | Missing:
         t = list(self.params.get("tiers") or [])
         return t or Missing(self.t("skips.no_tiers"))
@@ -615,7 +631,7 @@ class Edition:
         (:func:`dgkit.fidelity.verify`); Missing when none concerns it."""
         from dgkit import fidelity
 
-        return fidelity.verify(datasets=self.data_names())
+        return fidelity.verify(datasets=self.data_names())  # TODO lang
 
     # ------------------------------------------------------------------ other indices
     def benchmarks(self) -> dict[str, pd.Series] | Missing:
@@ -695,7 +711,7 @@ class Edition:
         published one-period index in the other chapters and names the NBS example index of
         2013-2023 (nbs.yaml) for these."""
         pe = self.params.get("panel_edition")
-        return open_edition(pe) if pe else self
+        return open_edition(pe, lang=self.lang) if pe else self
 
     def spatial_weights(self, values: Any = None) -> Any:
         """Spatial weights of the analysed units (params ``dynamics.weights``, default contiguity):

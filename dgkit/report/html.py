@@ -81,7 +81,7 @@ def index_page(params: Any, chapters: list[str], status: dict[str, tuple[str, li
     from dgkit.report.labels import Labels
 
     t = Labels(params.lang)
-    title = str(params.get("title") or params.edition)
+    title = str(params.text("title") or params.edition)
     rows = []
     for c in chapters:
         outcome, skips = status[c]

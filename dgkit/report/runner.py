@@ -315,12 +315,17 @@ def _html(nb_path: Path, out: Path, with_code: Path | None = None) -> None:
 
 def _clean_parameters(nb_out: Path, params: Any, root: Path, quick: bool = False) -> None:
     """Replace the injected parameters of an executed notebook by values that name no absolute or
-    staging path: re-running it in JupyterLab writes to ``reports/.lab/<edition>/``."""
+    staging path (re-running it in JupyterLab writes to ``reports/.lab/<edition>/``), and cut its
+    bilingual prose to the edition's language (:func:`dgkit.report.language.markdown_in`)."""
     import nbformat
+
+    from dgkit.report.language import markdown_in
 
     nb = nbformat.read(str(nb_out), as_version=4)
     rel = os.path.relpath(params.path, paths.notebooks_dir())
     for c in nb.cells:
+        if c.cell_type == "markdown":  # the chapter's prose in the edition's language only
+            c.source = markdown_in(c.source, params.lang)
         if "injected-parameters" in c.metadata.get("tags", []):
             c.source = (f"# Parameters of the run that wrote reports/{params.folder}/ "
                         f"(re-running here writes to reports/.lab/{params.folder}/)\n"
