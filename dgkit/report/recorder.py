@@ -13,6 +13,7 @@ Every file is written atomically and readable by others (mode 644).
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,8 @@ from dgkit.report.latex import booktabs_table
 from dgkit.stats.result import Missing
 
 DISPLAY_ROWS = 40  # rows of a long table shown in the notebook (first and last 20)
+# columns that hold identifiers (codes, keys): shown as they are, in no language
+ID_COLUMNS = frozenset({"unit_id", "unit", "code", "claim_id", "neighbour_id", "adcode"})
 
 
 def _clean(v: Any) -> Any:
@@ -61,7 +64,7 @@ class Recorder:
     """Write figures, tables and facts of one notebook (see module docstring)."""
 
     def __init__(self, out: str | Path, prefix: str, lang: str = "zh", source: str = "", synthetic: bool = False,
-                 formats: list[str] | None = None, names: pd.Series | None = None) -> None:
+                 formats: list[str] | None = None, names: pd.Series | None = None, period: Any = None) -> None:
         self.out = Path(out)
         self.prefix = prefix
         self.lang = lang
@@ -71,6 +74,7 @@ class Recorder:
         self.formats = ["png", *[f for f in (formats or ["svg"]) if f != "png"]]
         for sub in ("figures", "tables", "facts", "skips"):
             (self.out / sub).mkdir(parents=True, exist_ok=True)
+        self.period = period  # the data year a figure shows unless the figure says (``fig.dgkit_period``)
         self.names = names  # unit_id → display name: tables get a name column, facts name units, never codes
         self.facts: dict[str, Any] = {}
         self.skips: list[dict[str, str]] = []
@@ -122,7 +126,13 @@ class Recorder:
                 bottom = fig.get_tightbbox(renderer).y0 / fig.get_figheight()
                 import textwrap
 
-                line = self.t("report.source_line", source=_short(src, 400))
+                n = getattr(fig, "dgkit_n", None)
+                period = getattr(fig, "dgkit_period", None) or self.period
+                if period is not None:  # source, data year and n on every figure
+                    key = "report.figure_line" if n is not None else "report.figure_line_no_n"
+                    line = self.t(key, source=_short(src, 400), period=period, n=n)
+                else:
+                    line = self.t("report.source_line", source=_short(src, 400))
                 width = max(40, int(fig.get_figwidth() * 15))  # characters per line at 6.5 pt (CJK counted as one): the line never widens the figure
                 fig.text(0.01, bottom - 0.01, "\n".join(textwrap.wrap(line, width)), color="#555555", fontsize=6.5, ha="left", va="top")
             meta = {"png": {"Software": None}, "pdf": {"Creator": None, "Producer": None, "CreationDate": None}, "svg": {"Date": None, "Creator": None}}
@@ -151,7 +161,7 @@ class Recorder:
         if hasattr(df, "table") and not isinstance(df, pd.DataFrame):
             source = source if source is not None else (getattr(df, "extra", {}) or {}).get("source")
             df = df.table
-        df = self._with_names(df)
+        df = self.localise(self._with_names(df))
         if df.index.name is not None or not pd.api.types.is_integer_dtype(df.index):  # a meaningful index is a column; row numbers are not
             index = True
         cap = self.mark(caption if caption is not None else self.t(f"tables.{name}", **fields))
@@ -160,6 +170,16 @@ class Recorder:
         num = out.select_dtypes("number").columns
         out[num] = out[num].round(decimals)
         base = self.out / "tables" / f"{self.prefix}__{name}"
+        headers = {c: self.header(c) for c in out.columns}
+        seen: dict[str, int] = {}
+        for c, h in headers.items():  # two columns never share a header
+            seen[h] = seen.get(h, 0) + 1
+            if seen[h] > 1:
+                headers[c] = f"{h} ({c})"
+        out = out.rename(columns=headers)
+        if index and out.index.name is not None:
+            out.index = out.index.rename(self.header(out.index.name))
+        df = df.rename(columns=headers)
         csv = out.to_csv(index=index, lineterminator="\n", float_format=f"%.{decimals}f")
         if src:
             csv += f"# source: {src}\n"
@@ -248,6 +268,70 @@ class Recorder:
             return "、".join(str(self._word(x)) for x in v) if self.lang == "zh" else ", ".join(str(self._word(x)) for x in v)
         return self.t.word(v, values)
 
+    # ------------------------------------------------------------------ one language per edition
+    def header(self, column: Any) -> str:
+        """A column's header in the edition's language: the catalogue's ``columns.<key>``, a unit,
+        pillar or scheme code by its name, ``rank_<x>``/``score_<x>`` as "rank (x)", a year as it is."""
+        c = str(column)
+        if self.t.has(f"columns.{c}"):
+            return self.t(f"columns.{c}")
+        if self.names is not None and c in self.names.index:
+            return str(self.names[c])
+        for stem in ("rank", "score", "z", "rate", "p"):
+            if c.startswith(stem + "_") and self.t.has(f"columns.{stem}"):
+                rest = c[len(stem) + 1:]
+                return f"{self.t(f'columns.{stem}')} ({self.value(rest)})"
+        return str(self.value(c))
+
+    def value(self, v: Any) -> Any:
+        """A text value of a table in the edition's language: a code by its name, a value or group of the
+        catalogue (``values.``, ``groups.``), an ``@word``; in English, a Chinese list (``北京、上海``)
+        item by item. Anything else as it is."""
+        if not isinstance(v, str) or not v:
+            return v
+        if self.names is not None and v in self.names.index:
+            return str(self.names[v])
+        for section in ("values", "groups"):
+            if self.t.has(f"{section}.{v}"):
+                return self.t(f"{section}.{v}")
+        if v.startswith("@"):
+            return self.t.word(v)
+        if self.lang == "en" and "、" in v:
+            items = [self.value(x.strip()) for x in v.split("、")]
+            return ", ".join(map(str, items))
+        if self.lang == "en":
+            en = _english_names().get(v)
+            if en:
+                return en
+        return v
+
+    def localise(self, df: pd.DataFrame) -> pd.DataFrame:
+        """The table in the edition's language: of a column ``x`` and its variant ``x_en``/``x_zh``, the
+        edition's language is kept under ``x``; booleans as 是/否 or yes/no; text values by :meth:`value`
+        (identifier columns as they are)."""
+        out = df.copy()
+        for c in list(out.columns):
+            if not isinstance(c, str):
+                continue
+            for lang in ("zh", "en"):
+                base = c[: -len(lang) - 1]
+                if c.endswith(f"_{lang}") and base in out.columns:
+                    if lang == self.lang:
+                        alt = out[c]
+                        out[base] = alt.where(alt.notna() & (alt.astype(str) != ""), out[base])
+                    out = out.drop(columns=c)
+        for c in out.columns:
+            col = out[c]
+            if str(c) in ID_COLUMNS:
+                continue
+            if pd.api.types.is_bool_dtype(col):
+                out[c] = col.map(lambda b: self.t(f"values.{bool(b)}")).astype(object)
+            elif col.dtype == object or pd.api.types.is_string_dtype(col):
+                out[c] = col.map(lambda x: self.t(f"values.{x}") if isinstance(x, bool | np.bool_) else self.value(x))
+        if out.index.name is not None and str(out.index.name) not in ID_COLUMNS and out.index.dtype == object:
+            out.index = pd.Index([self.value(x) for x in out.index], name=out.index.name)
+        return out
+
     def _with_names(self, df: pd.DataFrame) -> pd.DataFrame:
         """Insert a ``name`` column beside the units (``unit_id``/``unit`` column or index) if there is none."""
         if self.names is None or "name" in df.columns:
@@ -278,6 +362,27 @@ class Recorder:
         _display(Markdown("\n".join(lines)))
 
 
+
+
+@functools.cache
+def _english_names() -> dict[str, str]:
+    """Chinese names of provinces and cities (short and full) → English (data/reference)."""
+    from dgkit import paths
+
+    out: dict[str, str] = {}
+    ref = paths.data_dir() / "reference"
+    for f, cols in (("provinces.csv", ("name_short", "name_full")), ("cities.csv", ("city", "name_full")),
+                    ("prefectures.csv", ("name_short", "name_full"))):
+        try:
+            t = pd.read_csv(ref / f, dtype=str)
+        except (OSError, ValueError):
+            continue
+        for c in cols:
+            if c in t.columns and "name_en" in t.columns:
+                for zh, en in zip(t[c], t["name_en"], strict=True):
+                    if isinstance(zh, str) and isinstance(en, str) and zh not in out:
+                        out[zh] = en
+    return out
 
 
 def _short(src: str, n: int = 160) -> str:
