@@ -45,6 +45,7 @@ report: $(VENV)/.installed
 
 test: $(VENV)/.installed-dev
 	@.ci/ensure-chromium
+	@.ci/ensure-texlive
 	$(BIN)/python -m pytest $(ARGS)
 
 lint: $(VENV)/.installed-dev

@@ -246,6 +246,7 @@ NBS_DIGITAL = pa.DataFrameSchema(
     name="nbs_digital",
 )
 
+_CJK = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
 CLAIMS = pa.DataFrameSchema(
     {
         "claim_id": pa.Column(str, pa.Check.str_matches(r"^[a-z0-9_]+\.[a-z0-9_]+$"), unique=True),
@@ -258,9 +259,16 @@ CLAIMS = pa.DataFrameSchema(
         "status": pa.Column(str, pa.Check.isin(["match", "inconsistent"])),
         "explanation": pa.Column(str, nullable=True),
         "source": _src,
+        # the same in the other language (one language per edition): no CJK character in the English ones
+        "statement_en": pa.Column(str, pa.Check(lambda s: ~s.str.contains(_CJK), error="statement_en has no CJK character")),
+        "explanation_zh": pa.Column(str, nullable=True),
+        "locator": pa.Column(str, pa.Check.str_length(min_value=1)),
+        "locator_en": pa.Column(str, pa.Check(lambda s: (s.str.len() > 0) & ~s.str.contains(_CJK), error="locator_en is English")),
     },
     checks=[pa.Check(lambda d: (d["status"] == "match") | (d["explanation"].fillna("").str.len() > 0),
-                     error="an inconsistent claim needs an explanation")],
+                     error="an inconsistent claim needs an explanation"),
+            pa.Check(lambda d: (d["explanation"].fillna("") == "") == (d["explanation_zh"].fillna("") == ""),
+                     error="explanation and explanation_zh go together")],
     strict=True,
     name="claims",
 )

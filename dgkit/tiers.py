@@ -25,6 +25,7 @@ report kernel (its import pulls scipy.stats, scikit-learn and networkx: 1.5–2 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -282,9 +283,10 @@ def _scheme(s: pd.Series, spec: dict, scheme: str) -> tuple[pd.Series, list]:
 
 @skippable
 def reconcile_published(classes: StatResult, published: dict[str, pd.Series], scores: pd.Series,
-                        names: pd.Series | None = None, lang: str = "zh") -> StatResult:
+                        names: pd.Series | None = None, lang: str = "zh", labels: Any = None) -> StatResult:
     """Computed tiers against published ones, for every scheme with a published reference: one
-    row per unit that differs (or is missing on one side), and per scheme the count."""
+    row per unit that differs (or is missing on one side), and per scheme the count (``labels``:
+    scheme name → its display label, for the sentence)."""
     rows, per = [], []
     for name, pub in published.items():
         t = classes.extra["tiers"].get(name)
@@ -298,5 +300,5 @@ def reconcile_published(classes: StatResult, published: dict[str, pd.Series], sc
     t = pd.DataFrame(rows, columns=["scheme", "unit_id", "name", "score", "computed", "published"])
     p = pd.DataFrame(per, columns=["scheme", "n", "differences"])
     facts = {"n_schemes": len(p), "differences": int(p["differences"].sum()) if len(p) else 0,
-             "detail": ", ".join(f"{r.scheme} {r.differences}/{r.n}" for r in p.itertuples())}
+             "detail": ", ".join(f"{labels.get(r.scheme, r.scheme) if labels is not None else r.scheme} {r.differences}/{r.n}" for r in p.itertuples())}
     return StatResult(t, f"computed vs published tiers: {facts['detail']}", facts, {"per_scheme": p})

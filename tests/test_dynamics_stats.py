@@ -291,7 +291,7 @@ def test_beta_convergence_equals_statsmodels(egdi, kind, formula):
     assert r.facts["p"] == pytest.approx(2 * ss.norm.sf(abs(m.params["lnx"] / se)), rel=1e-6)
     assert r.facts["n_obs"] == len(df) == 3 * len(egdi) and r.facts["periods"] == 4
     if kind == "absolute":
-        assert r.table.set_index("term").loc["const", "coef"] == pytest.approx(m.params["Intercept"], rel=1e-9)
+        assert r.table.set_index("term").loc["intercept", "coef"] == pytest.approx(m.params["Intercept"], rel=1e-9)
         assert r.facts["r2"] == pytest.approx(m.rsquared, rel=1e-9)
 
 

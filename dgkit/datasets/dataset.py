@@ -84,11 +84,22 @@ class Dataset:
     sources: list[str] = field(default_factory=list)
     ordinals: dict[str, list[str]] = field(default_factory=dict)
     short_title: str = ""
+    title_en: str = ""
+    short_title_en: str = ""
     scales: dict[str, tuple[float, float]] = field(default_factory=dict)
     checks: list[dict[str, Any]] = field(default_factory=list)
+    cite: list[str] = field(default_factory=list)  # bibliography keys of the source (dgkit.report.bibliography)
+    locator: str | None = None  # where in the cited work (stored in Chinese: 表3-1)
+    reference_cites: dict[str, dict[str, Any]] = field(default_factory=dict)  # table -> {cite, locator}
+    bibliography: Path | None = None  # the YAML's own CSL-JSON file, when it names one
 
     def __post_init__(self) -> None:
         self.short_title = self.short_title or self.name
+
+    def text(self, key: str, lang: str = "zh") -> str:
+        """``title`` or ``short_title`` in ``lang``: the ``_en`` key in English when the YAML gives it."""
+        en = getattr(self, f"{key}_en", "") if lang == "en" else ""
+        return str(en or getattr(self, key))
 
     # ------------------------------------------------------------------ views
     def flags(self) -> pd.DataFrame:
@@ -890,6 +901,7 @@ def load(spec: DatasetSpec) -> tuple[Dataset | None, _Loader]:
             with open(fs.path, "rb") as fh:
                 txt, _ = decode_text(fh.read(), label, L.repairs)
             ref_tables[nm] = pd.read_csv(io.StringIO(txt), dtype=str, keep_default_na=False)
+            ref_tables[nm].attrs.update({"cite": list(fs.cite or spec.cite), "locator": fs.locator})
         except InputError as exc:
             L.problems.append(problem_of(exc))
             continue
@@ -911,7 +923,10 @@ def load(spec: DatasetSpec) -> tuple[Dataset | None, _Loader]:
         grouping_names=names, headline=headline or (values.columns[0] if len(values.columns) == 1 else None),
         labels=spec.labels, files=L.files, spec_path=spec.path, description=spec.description, notes=spec.notes,
         repairs=L.repairs, warnings=L.warnings, assumptions=spec.assumptions, aliases=spec.aliases, sources=sources,
-        ordinals=spec.ordinal, short_title=spec.short_title, scales=spec.scales, checks=spec.checks,
+        ordinals=spec.ordinal, short_title=spec.short_title, title_en=spec.title_en, short_title_en=spec.short_title_en, scales=spec.scales, checks=spec.checks,
+        cite=list(spec.cite), locator=spec.locator, bibliography=spec.bibliography,
+        reference_cites={nm: {"cite": list(fs.cite or spec.cite), "locator": fs.locator}
+                         for nm, fs in spec.reference_tables.items()},
     )
     for m in spec.scales:
         if m not in values.columns and m not in references.columns:

@@ -28,6 +28,10 @@ side files may carry their own), ``scales`` (measure → [lowest, highest] of th
 (consistency rules that flag rows, never repair them: ``{measure: egdi, mean_of: [osi, hci, tii],
 tolerance: 0.0005}`` flags every row where the measure is 0 or differs from the mean of the others
 by more than the tolerance). ``headline`` may also name a numeric reference (a printed total).
+``cite`` (a key or a list of keys of ``data/bibliography.json``) and ``locator`` (where in the work,
+stored in Chinese: ``表3-1``, ``第3章``) cite the source by key; ``reference_tables`` entries may carry
+their own ``cite`` and ``locator``. ``bibliography`` names the YAML's own CSL-JSON file (relative to
+the YAML) whose keys ``cite`` may also use; an unknown key is a problem naming the closest key.
 ``period`` may be a column or a number (a cross-section of one period). ``units.name_en`` names a
 column with English names; ``units.parent_level`` the level of ``units.parent``.
 """
@@ -78,8 +82,10 @@ KEYS: dict[str, Any] = {
     "units": dict, "period": (str, int), "measures": (list, dict), "measure_column": str, "value_column": str,
     "headline": str, "labels": dict, "groupings": dict, "covariates": dict, "references": dict,
     "reference_tables": dict, "where": dict, "notes": (list, str), "url": str, "license": str,
-    "short_title": str, "ordinal": dict, "scales": dict, "checks": list, "hidden": str,
+    "short_title": str, "title_en": str, "short_title_en": str, "ordinal": dict, "scales": dict, "checks": list, "hidden": str,
+    "cite": (str, list), "locator": str, "bibliography": str,
 }
+REF_TABLE_KEYS = {"file": str, "source": str, "cite": (str, list), "locator": str}
 CHECK_KEYS = {"measure": str, "mean_of": list, "tolerance": (int, float), "note": str}
 UNIT_KEYS = {"level": str, "column": str, "name": (str, type(None)), "name_en": (str, type(None)),
              "parent": (str, type(None)), "parent_level": (str, type(None))}
@@ -99,6 +105,8 @@ class FileSpec:
     sheet: str | int | None = None
     where: dict[str, Any] = field(default_factory=dict)
     hidden: str | None = None  # hidden rows/columns of a workbook: include | drop (None: refuse them)
+    cite: list[str] = field(default_factory=list)  # bibliography keys (reference tables)
+    locator: str | None = None
 
 
 @dataclass
@@ -143,6 +151,8 @@ class DatasetSpec:
     value_column: str = "value"
     headline: str | None = None
     short_title: str = ""
+    title_en: str = ""  # the titles in English, for an English edition (title and short_title in the data's language)
+    short_title_en: str = ""
     ordinal: dict[str, list[str]] = field(default_factory=dict)
     scales: dict[str, tuple[float, float]] = field(default_factory=dict)
     checks: list[dict[str, Any]] = field(default_factory=list)
@@ -154,6 +164,9 @@ class DatasetSpec:
     where: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
+    cite: list[str] = field(default_factory=list)  # keys of the bibliography
+    locator: str | None = None
+    bibliography: Path | None = None  # the YAML's own CSL-JSON (besides data/bibliography.json)
 
 
 def _type_ok(v: Any, spec: Any) -> bool:
@@ -240,7 +253,7 @@ def parse_spec(d: Any, path: Path, problems: list[Problem]) -> DatasetSpec | Non
         problems.append(Problem("missing required key 'name'", file=file, key="name", expected="a short name, e.g. gtmi"))
         name = path.stem
     spec = DatasetSpec(path=path, name=str(name))
-    for k in ("title", "citation", "description", "headline", "measure_column", "value_column", "short_title"):
+    for k in ("title", "citation", "description", "headline", "measure_column", "value_column", "short_title", "title_en", "short_title_en"):
         if isinstance(d.get(k), str):
             setattr(spec, k, d[k])
     spec.aliases = [str(a) for a in d.get("aliases") or []]
@@ -339,8 +352,10 @@ def parse_spec(d: Any, path: Path, problems: list[Problem]) -> DatasetSpec | Non
             if (rp := _path(base, v, f"reference_tables.{nm}", file, problems)) is not None:
                 spec.reference_tables[str(nm)] = FileSpec(rp)
         elif isinstance(v, dict) and "file" in v:
-            if (rp := _path(base, v["file"], f"reference_tables.{nm}.file", file, problems)) is not None:
-                spec.reference_tables[str(nm)] = FileSpec(rp, str(v.get("source", "")))
+            v = _check_keys(v, REF_TABLE_KEYS, f"reference_tables.{nm}.", file, problems)
+            if "file" in v and (rp := _path(base, v["file"], f"reference_tables.{nm}.file", file, problems)) is not None:
+                spec.reference_tables[str(nm)] = FileSpec(rp, str(v.get("source", "")), cite=_cite_list(
+                    v.get("cite"), f"reference_tables.{nm}.cite", file, problems), locator=v.get("locator"))
         else:
             problems.append(Problem(f"reference_tables.{nm} must be a file path or {{file, source}}", file=file,
                                     key=f"reference_tables.{nm}", got=v))
@@ -373,4 +388,41 @@ def parse_spec(d: Any, path: Path, problems: list[Problem]) -> DatasetSpec | Non
                             "tolerance": float(c.get("tolerance", 0.0005)), "note": str(c.get("note", ""))})
     notes = d.get("notes") or []
     spec.notes = [notes] if isinstance(notes, str) else [str(n) for n in notes]
+    spec.cite = _cite_list(d.get("cite"), "cite", file, problems)
+    spec.locator = d.get("locator")
+    if isinstance(d.get("bibliography"), str):
+        spec.bibliography = _path(base, d["bibliography"], "bibliography", file, problems)
+    _check_cites(spec, file, problems)
     return spec
+
+
+def _cite_list(v: Any, key: str, file: str, problems: list[Problem]) -> list[str]:
+    """``cite: key`` or ``cite: [key, …]`` as a list of keys."""
+    if v is None:
+        return []
+    keys = [v] if isinstance(v, str) else v
+    if not isinstance(keys, list) or not all(isinstance(k, str) and k.strip() for k in keys):
+        problems.append(Problem(f"'{key}' must be a bibliography key or a list of keys", file=file, key=key, got=v,
+                                expected="e.g. tsinghua2020 or [nbs_yearbook, nbs_database]"))
+        return []
+    return [k.strip() for k in keys]
+
+
+def _check_cites(spec: DatasetSpec, file: str, problems: list[Problem]) -> None:
+    """Every ``cite`` key must be in data/bibliography.json or the YAML's own ``bibliography`` file."""
+    cites = [("cite", spec.cite)] + [(f"reference_tables.{nm}.cite", fs.cite) for nm, fs in spec.reference_tables.items()]
+    if not any(keys for _, keys in cites):
+        return
+    from dgkit.report.bibliography import BibliographyError, load_bibliography
+
+    try:
+        bib = load_bibliography([spec.bibliography] if spec.bibliography else [])
+    except BibliographyError as exc:
+        problems.append(Problem(f"bibliography: {exc.problem}", file=exc.file or file, key="bibliography",
+                                expected=exc.expected, got=exc.got, suggestion=exc.suggestion))
+        return
+    where = "data/bibliography.json" + (f" or {spec.bibliography.name}" if spec.bibliography else "")
+    for key, keys in cites:
+        for k, close in bib.unknown(keys):
+            problems.append(Problem(f"unknown bibliography key {k!r} in '{key}'", file=file, key=key,
+                                    expected=f"a key of {where}", suggestion=close))

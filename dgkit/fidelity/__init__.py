@@ -13,8 +13,15 @@ band memberships, orderings). Each one the bundled data can recompute is a row o
     args         keyword arguments of that recomputation as JSON ({} when none)
     status       match | inconsistent    (what the recomputation shows, declared and tested)
     explanation  for inconsistent: what the report contradicts (itself or its own table) and what
-                 the kit keeps; every one has an entry in data/README.md
-    source       report and section or table
+                 the kit keeps, in English; every one has an entry in data/README.md
+    source       report and section or table (as it is, for provenance)
+    statement_en the statement in English (no CJK character: names by data/reference)
+    explanation_zh  the explanation in Chinese (empty where explanation is)
+    locator      the place in the report (chapter, section, table), in Chinese, without the report's name
+    locator_en   the same in English
+
+The statement is all Chinese (the report's words as quoted, and our remarks in Chinese); the
+``_en``/``_zh`` columns make every text of the register available in each edition's language.
 
 A number agrees when it is within half a unit of the printed value's last digit
 (``|recomputed − printed| ≤ 0.5·10^−d``, d = printed decimals): the report rounded it. Text agrees
@@ -25,6 +32,14 @@ The recomputations live beside this module, one file per seed, and read only bun
 :class:`~dgkit.stats.result.StatResult`: the table of claims (printed, recomputed, agrees) and, as
 facts, every inconsistency as "printed X, recomputed Y". The tests check that every claim agrees
 exactly as its status declares, so a change of data or code that moves any printed figure fails.
+
+``verify(lang=...)`` gives the register in one language (``"zh"`` or ``"en"``): the statement,
+explanation and locator columns of that language, and for ``en`` the printed and recomputed values
+translated item by item (:func:`in_english`: provinces and cities by data/reference, tiers by
+:func:`dgkit.tiers.label`, CCID pillars by the framework's ``name_en``, regions and belts by the
+``groups`` of dgkit/report/labels.yaml, a few ministries and bodies by ``TERMS``); a name with no
+translation raises. Translation changes no number and no agreement: the recomputation and
+:func:`agrees` run on the values as printed.
 """
 
 from __future__ import annotations
@@ -33,6 +48,7 @@ import functools
 import importlib
 import json
 import math
+import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -52,7 +68,33 @@ SEEDS: dict[str, str] = {
 CHECKS: dict[str, Callable[..., Any]] = {}
 _MEMOS: list[Any] = []
 
-COLUMNS = ["claim_id", "dataset", "statement", "printed", "kind", "check", "args", "status", "explanation", "source"]
+COLUMNS = ["claim_id", "dataset", "statement", "printed", "kind", "check", "args", "status", "explanation", "source",
+           "statement_en", "explanation_zh", "locator", "locator_en"]
+LANGS = ("zh", "en")
+#: columns of the verified register (for each language, statement/explanation/locator in that language)
+VERIFIED = ["claim_id", "seed", "statement", "printed", "recomputed", "agrees", "status", "explanation", "locator", "source"]
+_TEXT = {"zh": {"statement": "statement", "explanation": "explanation_zh", "locator": "locator"},
+         "en": {"statement": "statement_en", "explanation": "explanation", "locator": "locator_en"}}
+
+#: printed names that are neither places, tiers, pillars nor regions (ministries, bodies, districts), zh → en
+TERMS: dict[str, str] = {
+    "无": "none", "大部分": "most",
+    "司法部": "Ministry of Justice", "财政部": "Ministry of Finance", "商务部": "Ministry of Commerce",
+    "发展改革委": "National Development and Reform Commission", "工业和信息化部": "Ministry of Industry and Information Technology",
+    "科技部": "Ministry of Science and Technology", "人力资源和社会保障部": "Ministry of Human Resources and Social Security",
+    "海关总署": "General Administration of Customs", "税务总局": "State Taxation Administration", "公安部": "Ministry of Public Security",
+    "民政部": "Ministry of Civil Affairs", "卫生健康委": "National Health Commission", "应急管理部": "Ministry of Emergency Management",
+    "知识产权局": "National Intellectual Property Administration", "交通运输部": "Ministry of Transport", "水利部": "Ministry of Water Resources",
+    "市场监管总局": "State Administration for Market Regulation", "气象局": "China Meteorological Administration",
+    "药监局": "National Medical Products Administration",
+    "青岛崂山区": "Laoshan District (Qingdao)", "深圳罗湖区": "Luohu District (Shenzhen)", "深圳南山区": "Nanshan District (Shenzhen)",
+    "深圳坪山区": "Pingshan District (Shenzhen)", "深圳盐田区": "Yantian District (Shenzhen)", "扬州仪征市": "Yizheng (Yangzhou)",
+    "武汉江岸区": "Jiang'an District (Wuhan)", "武汉武昌区": "Wuchang District (Wuhan)", "佛山禅城区": "Chancheng District (Foshan)",
+    "成都都江堰市": "Dujiangyan (Chengdu)",
+    "数字政府改革建设工作领导小组": "Leading Group for Digital Government Reform and Construction",
+    "数字政府省级专家委员会": "Provincial Digital Government Expert Committee",
+    "省数据资源管理中心": "Provincial Data Resources Management Centre", "省数据管理中心": "Provincial Data Management Centre",
+}
 
 
 def check(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -173,15 +215,95 @@ def _recompute(row: pd.Series | dict[str, Any]) -> Any:
     return CHECKS[name](**args)
 
 
-def verify(seeds: Iterable[str] | None = None, datasets: Iterable[str] | None = None) -> Any:
-    """Recompute every claim of ``seeds`` (default all), or only those about ``datasets``.
+@functools.cache
+def _names() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """zh → en: (provinces, cities, everything else: pillars, regions, TERMS); tiers are
+    :func:`dgkit.tiers.label`'s."""
+    from dgkit import data
+    from dgkit.framework import load_framework
+    from dgkit.report.labels import catalogue
+
+    prov: dict[str, str] = {}
+    for r in data.provinces().itertuples():
+        prov[r.name_short] = prov[r.name_full] = r.name_en
+    city: dict[str, str] = {}
+    for r in data.load("prefectures").itertuples():
+        city.setdefault(r.name_full, r.name_en)
+        city.setdefault(r.name_short, r.name_en)
+    for r in data.cities().itertuples():  # the curated names win (泰州/台州, 吉林 city)
+        city[r.city] = city[r.name_full] = r.name_en
+    other: dict[str, str] = {}
+    for r in load_framework("ccid_2020").pillars.itertuples():
+        other[r.name] = other[r.name.removesuffix("指数")] = r.name_en
+    for key, v in catalogue().items():
+        if key.startswith("groups."):
+            other[key.removeprefix("groups.")] = v["en"]
+            other[v["zh"]] = v["en"]
+    other.update(TERMS)
+    return prov, city, other
+
+
+_COMPARED = re.compile(r"^(.*?)\s*(≥|≤|<|>|=)\s*(-?\d+(?:\.\d+)?%?)$")
+
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def has_cjk(text: str) -> bool:
+    return bool(_CJK.search(text))
+
+
+def _item_en(item: str, cities_first: bool) -> str:
+    item = item.strip()
+    if not has_cjk(item):
+        return item
+    prov, city, other = _names()
+    order = (city, prov, other) if cities_first else (prov, city, other)
+    for table in order:
+        if item in table:
+            return table[item]
+    from dgkit.tiers import label
+
+    tier = label(item, "en")
+    if isinstance(tier, str) and tier != item and not has_cjk(tier):
+        return tier
+    m = _COMPARED.match(item)  # "卓越≥95"
+    if m and m.group(1):
+        return f"{_item_en(m.group(1), cities_first)} {m.group(2)}{m.group(3)}"
+    raise KeyError(f"no English name for {item!r} (add it to dgkit/data/reference or fidelity.TERMS)")
+
+
+def in_english(value: Any) -> str:
+    """A printed or recomputed value in English, item by item (see the module docstring): members
+    separated by "、" joined with ", ", clauses separated by "; " kept. Raises KeyError for a
+    Chinese item without a translation. A list of cities is read as cities (吉林 the city)."""
+    text = str(value)
+    prov, city, _ = _names()
+    out = []
+    for clause in text.split("; "):
+        items = [m.strip() for m in clause.split("、")]
+        cities_first = any(m in city and m not in prov for m in items)
+        out.append(", ".join(_item_en(m, cities_first) for m in items))
+    return "; ".join(out)
+
+
+def _in(lang: str, value: Any) -> str:
+    return in_english(value) if lang == "en" else str(value)
+
+
+def verify(seeds: Iterable[str] | None = None, datasets: Iterable[str] | None = None, lang: str = "zh") -> Any:
+    """Recompute every claim of ``seeds`` (default all), or only those about ``datasets``, in ``lang``.
 
     Returns a StatResult: ``table`` (claim_id, seed, statement, printed, recomputed, agrees, status,
-    explanation, source), facts ``n``, ``n_agree``, ``n_inconsistent``, ``n_unexpected`` (claims
-    whose agreement differs from their declared status: a defect) and ``inconsistencies`` (the
-    list "claim: printed X, recomputed Y")."""
+    explanation, locator, source; statement, explanation and locator in ``lang``, printed and
+    recomputed translated for ``en``, source as it is), facts ``n``, ``n_agree``,
+    ``n_inconsistent``, ``n_unexpected`` (claims whose agreement differs from their declared
+    status: a defect), ``n_seeds`` and ``inconsistencies`` (the list "claim: printed X, recomputed
+    Y", in ``lang``); extra ``items`` (one per inconsistency, in ``lang``) and ``unexpected``."""
     from dgkit.stats.result import Missing, StatResult
 
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}; expected zh or en")
     df = claims(seeds)
     if datasets is not None:
         want = set(datasets)
@@ -194,16 +316,24 @@ def verify(seeds: Iterable[str] | None = None, datasets: Iterable[str] | None = 
         v = _recompute(r)
         rec.append(shown(r["printed"], v, r["kind"]))
         ok.append(agrees(r["printed"], v, r["kind"]))
-    t = df.assign(recomputed=rec, agrees=ok)[
-        ["claim_id", "seed", "statement", "printed", "recomputed", "agrees", "status", "explanation", "source"]
-    ].reset_index(drop=True)
+    cols = _TEXT[lang]
+    t = pd.DataFrame({
+        "claim_id": df["claim_id"], "seed": df["seed"], "statement": df[cols["statement"]],
+        "printed": [_in(lang, x) for x in df["printed"]], "recomputed": [_in(lang, x) for x in rec], "agrees": ok,
+        "status": df["status"], "explanation": df[cols["explanation"]], "locator": df[cols["locator"]], "source": df["source"],
+    })[VERIFIED].reset_index(drop=True)
     bad = t[~t["agrees"]]
     unexpected = t[t["agrees"] != (t["status"] == "match")]
-    items = [f"{r.statement}: printed {r.printed}, recomputed {r.recomputed}" for r in bad.itertuples()]
+    if lang == "zh":
+        items = [f"{r.statement}: 印刷 {r.printed}, 复算 {r.recomputed}" for r in bad.itertuples()]
+        sentence = (f"{len(t)} 个印刷数字由打包数据复算: {int(t['agrees'].sum())} 个一致, {len(bad)} 个不一致"
+                    + ("：" + "；".join(items) if items else "") + "。")
+    else:
+        items = [f"{r.statement}: printed {r.printed}, recomputed {r.recomputed}" for r in bad.itertuples()]
+        sentence = (f"{len(t)} printed figures recomputed from the bundled data: {int(t['agrees'].sum())} agree, "
+                    f"{len(bad)} do not" + (": " + "; ".join(items) if items else "") + ".")
     facts = {"n": len(t), "n_agree": int(t["agrees"].sum()), "n_inconsistent": len(bad),
              "n_unexpected": len(unexpected), "n_seeds": int(t["seed"].nunique()), "inconsistencies": items}
-    sentence = (f"{len(t)} printed figures recomputed from the bundled data: {facts['n_agree']} agree, "
-                f"{len(bad)} do not" + (": " + "; ".join(items) if items else "") + ".")
-    items = [{"key": r.claim_id.replace(".", "_"), "statement": r.statement, "printed": r.printed, "recomputed": r.recomputed,
-              "explanation": r.explanation or "—", "source": r.source} for r in bad.itertuples()]
-    return StatResult(t, sentence, facts, {"unexpected": unexpected, "items": items})
+    extra_items = [{"key": r.claim_id.replace(".", "_"), "statement": r.statement, "printed": r.printed, "recomputed": r.recomputed,
+                    "explanation": r.explanation or "—", "source": r.source} for r in bad.itertuples()]
+    return StatResult(t, sentence, facts, {"unexpected": unexpected, "items": extra_items})

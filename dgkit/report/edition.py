@@ -55,6 +55,20 @@ def match_units(ds: Any, wanted: list[Any]) -> tuple[list[str], list[str]]:
     return ids, unknown
 
 
+# the seed reports' bibliography keys (data/bibliography.json), by the seed names of the claims register
+SEED_CITES = {"ccid_2020": "ccid2020", "tsinghua_2020": "tsinghua2020", "cstc_2019": "cstc2019", "guomai_2023": "guomai2023",
+              "caict_2021": "caict2021", "cpsc_2019": "cpsc2020"}
+
+
+def _cites(ds: Any, table: str | None = None) -> list[Any]:
+    """A dataset's citations by key (of one of its reference tables when ``table`` is given)."""
+    from dgkit.report.bibliography import Citation
+
+    spec = (getattr(ds, "reference_cites", {}) or {}).get(table) if table else None
+    keys, loc = (spec["cite"], spec["locator"]) if spec else (getattr(ds, "cite", []), getattr(ds, "locator", None))
+    return [Citation(k, loc) for k in keys]
+
+
 def default_benchmarks(ds: Any) -> list[str]:
     """The external indices of an edition that names none: every bundled dataset of the same level
     (synthetic ones only for synthetic data)."""
@@ -134,12 +148,23 @@ class Edition:
         if lab:
             return str(lab)
         if self.built:
-            return self.t("report.built_index", framework=self.framework_label, dataset=self.dataset.short_title)
+            return self.t("report.built_index", framework=self.framework_label, dataset=self.dataset.text("short_title", self.lang))
         return self.dataset.label(self.measure or "", self.lang)
 
     @property
     def framework_label(self) -> str:
+        """The framework's title in the edition's language (``title`` / ``title_en``), else its name."""
         fw = str(self.framework_name or "")
+        if fw:
+            try:
+                from dgkit.framework import load_framework
+
+                meta = load_framework(fw).meta
+                title = meta.get("title_en" if self.lang == "en" else "title") or meta.get("title")
+                if title:
+                    return str(title)
+            except Exception:  # noqa: BLE001 - a name is always a label
+                pass
         return Path(fw).stem if fw.endswith((".yaml", ".yml")) else fw
 
     @property
@@ -154,8 +179,8 @@ class Edition:
         from IPython.display import Markdown
 
         how = self.t("report.how_built", framework=self.framework_label) if self.built else self.t("report.how_given", measure=self.measure)
-        text = self.t("report.edition_line", title=self.title, dataset=self.dataset.title, level=self.t(f"levels.{self.level}"),
-                      n=len(self.scores()), year=self.year, periods=", ".join(map(str, self.periods)), how=how, citation=self.citation)
+        text = self.t("report.edition_line", title=self.title, dataset=self.dataset.text("title", self.lang), level=self.t(f"levels.{self.level}"),
+                      n=len(self.scores()), year=self.year, periods=", ".join(map(str, self.periods)), how=how, citation=self.cited(self.citation))
         if of is not None and of is not self:
             text = of.t("report.panel_line", edition=of.name, title=of.title, panel=self.title) + "\n\n" + text
         if self.synthetic:
@@ -175,14 +200,59 @@ class Edition:
             base = (Path(o) if Path(o).is_absolute() else Path(self.params.path).parent / o) if o else paths.reports_dir()
             out = base / ".lab" / self.name
         names = self.names
-        schemes = pd.Series({str(sp["name"]): self.scheme_label(sp) for sp in self.params.get("tiers") or [] if sp.get("name")}, dtype=object)
+        schemes = self.scheme_labels
         names = pd.concat([names, schemes[~schemes.index.isin(names.index)]])  # a scheme's name is said by its label
         if self.built:  # a pillar or indicator code in a sentence is said by its label
             fw = self._build.framework
             codes = [*fw.pillars["code"], *fw.indicators["code"]]
             names = pd.concat([names, pd.Series({c: fw.label(c, self.lang) for c in codes if c not in names.index})])
         return Recorder(out, prefix, self.lang, self.citation, self.synthetic, list(self.params.get("figure_formats") or ["png", "svg"]),
-                        names=names, period=self.year)
+                        names=names, period=self.year, bib=self.bibliography, sources=self.source_citations)
+
+    def cited(self, source: Any) -> str:
+        """A source text cited by key in the edition's language (:func:`dgkit.report.recorder.cite_text`)."""
+        from dgkit.report.recorder import cite_text
+
+        return cite_text(source, self.bibliography, self.source_citations, self.lang)[0]
+
+    @functools.cached_property
+    def bibliography(self) -> Any:
+        """The kit's bibliography with the CSL-JSON files the edition's datasets name (``bibliography:``)."""
+        from dgkit.report.bibliography import load_bibliography
+
+        own = [d.bibliography for d in self._datasets() if getattr(d, "bibliography", None)]
+        return load_bibliography(list(dict.fromkeys(own)))
+
+    def _datasets(self) -> list[Any]:
+        from dgkit.datasets import open_dataset
+
+        names = [self.params.get("dataset"), *sorted(self.data_names())]
+        out, seen = [], set()
+        for n in names:
+            try:
+                ds = open_dataset(str(n))
+            except Exception:  # noqa: BLE001 - a dataset that cannot be opened cites nothing
+                continue
+            if ds.spec_path not in seen:
+                seen.add(ds.spec_path)
+                out.append(ds)
+        if self.params.get("panel_edition"):
+            out += [d for d in self.panel_edition()._datasets() if d.spec_path not in seen]
+        return out
+
+    @functools.cached_property
+    def source_citations(self) -> dict[str, list[Any]]:
+        """Every citation text of the bundled and the edition's datasets → its citations by key (the
+        recorder cites a source by key wherever the text appears)."""
+        from dgkit.report.bibliography import Citation
+
+        out: dict[str, list[Any]] = {}
+        for ds in self._datasets():
+            if ds.citation and getattr(ds, "cite", None):
+                out[ds.citation] = [Citation(k, ds.locator) for k in ds.cite]
+        gdp = self.t("report.covariate_source_builtin")
+        out[gdp] = [Citation("nbs_database", None)]
+        return out
 
     def built_scores(self, period: int | None = None) -> pd.Series | Missing:
         """The scores when the index is built here (Missing for a given index)."""
@@ -211,7 +281,7 @@ class Edition:
     def build(self) -> Any:
         """The :class:`~dgkit.pipeline.result.Build` of the index (Missing when the index is given)."""
         if not self.built:
-            return Missing(self.t("skips.not_built", measure=self.measure, dataset=self.dataset.short_title))
+            return Missing(self.t("skips.not_built", measure=self.measure, dataset=self.dataset.text("short_title", self.lang)))
         return self._build
 
     def variant(self) -> Any:
@@ -255,7 +325,7 @@ class Edition:
         p = self.year if period is None else int(period)
         s = self._panel_all[p].dropna() if p in self._panel_all.columns else pd.Series(dtype=float)
         if s.empty:
-            return Missing(f"no index values in {p}", "no_scores", year=p, dataset=self.dataset.short_title)
+            return Missing(f"no index values in {p}", "no_scores", year=p, dataset=self.dataset.text("short_title", self.lang))
         return s.rename(self.index_label)
 
     def panel(self, min_periods: int = 2) -> pd.DataFrame | Missing:
@@ -308,7 +378,7 @@ class Edition:
         else:
             comps = (self.params.get("index") or {}).get("components") or []
             if not comps:
-                return Missing(self.t("skips.no_components", dataset=self.dataset.short_title))
+                return Missing(self.t("skips.no_components", dataset=self.dataset.text("short_title", self.lang)))
             P = self.dataset.values[comps].xs(p, level="period")
             P.columns = [self.dataset.label(c, self.lang) for c in comps]
         s = self.scores(p)
@@ -316,7 +386,7 @@ class Edition:
             return s
         P = P.loc[P.index.isin(s.index)].dropna(how="all")
         if P.shape[1] < 2 or P.empty:
-            return Missing(self.t("skips.no_components", dataset=self.dataset.short_title))
+            return Missing(self.t("skips.no_components", dataset=self.dataset.text("short_title", self.lang)))
         return P
 
     def contributions(self, period: int | None = None) -> pd.DataFrame | Missing:
@@ -358,7 +428,7 @@ class Edition:
             if col.replace("", pd.NA).dropna().str.split(";").explode().nunique() >= 2:
                 out[self.group_label(g)] = col.map(lambda v: ";".join(self.group_label(x) for x in str(v).split(";")) if isinstance(v, str) and v else v)
         if not out:
-            return Missing(self.t("skips.no_groupings", dataset=ds.short_title))
+            return Missing(self.t("skips.no_groupings", dataset=ds.text("short_title", self.lang)))
         return out
 
     def partitions(self) -> dict[str, pd.Series] | Missing:
@@ -367,7 +437,7 @@ class Edition:
         if isinstance(g, Missing):
             return g
         out = {k: v for k, v in g.items() if not v.dropna().astype(str).str.contains(";").any()}
-        return out or Missing(self.t("skips.no_partition", dataset=self.dataset.short_title))
+        return out or Missing(self.t("skips.no_partition", dataset=self.dataset.text("short_title", self.lang)))
 
     def partition(self, name: str | None = None) -> pd.Series | Missing:
         """One partition: ``name`` (a grouping of the dataset), else the first."""
@@ -377,7 +447,7 @@ class Edition:
                 return s
             g = self.dataset.grouping(name).reindex(s.index).replace("", pd.NA)
             if g.dropna().astype(str).str.contains(";").any() or g.nunique() < 2:
-                return Missing(self.t("skips.no_partition", dataset=self.dataset.short_title))
+                return Missing(self.t("skips.no_partition", dataset=self.dataset.text("short_title", self.lang)))
             return g.map(self.group_label).rename(self.group_label(name))
         parts = self.partitions()
         if isinstance(parts, Missing):
@@ -399,7 +469,7 @@ class Edition:
         dataset's own, or for provinces the built-in GDP (vintage stated) and population."""
         spec = (self.params.get("covariates") or {}).get(name)
         if spec is None and name not in (self.params.get("covariates") or {}):
-            return Missing(self.t("skips.no_covariate", name=name, dataset=self.dataset.short_title))
+            return Missing(self.t("skips.no_covariate", name=name, dataset=self.dataset.text("short_title", self.lang)))
         spec = spec or {}
         year = int(spec.get("year", self.year))
         col = spec.get("column", name)
@@ -423,7 +493,7 @@ class Edition:
                 if v.empty:
                     return Missing(self.t("skips.covariate_year", name=name, year=year))
         else:
-            return Missing(self.t("skips.no_covariate", name=name, dataset=ds.short_title))
+            return Missing(self.t("skips.no_covariate", name=name, dataset=ds.text("short_title", self.lang)))
         s = self.scores()
         if isinstance(s, Missing):
             return s
@@ -436,9 +506,11 @@ class Edition:
     def covariate_source(self, name: str) -> str:
         """The analysed index's citation with the covariate's year and vintage (chapter 6's source)."""
         spec = (self.params.get("covariates") or {}).get(name) or {}
-        cov = self.t("report.covariate_source", name=name.upper() if name == "gdp" else name, year=spec.get("year", self.year),
-                     vintage=spec.get("vintage", "revised") if name == "gdp" else "")
-        return f"{self.citation}; {cov}"
+        vintage = spec.get("vintage", "revised") if name == "gdp" else ""
+        cov = self.t("report.covariate_source", name=self.t(f"values.{name}") if self.t.has(f"values.{name}") else name,
+                     year=spec.get("year", self.year), vintage=self.t(f"values.{vintage}") if self.t.has(f"values.{vintage}") else vintage)
+        builtin = name in ("gdp", "population") and self.level == "province" and name not in self.dataset.covariates.columns
+        return f"{self.citation}; {cov}" + (f"; {self.t('report.covariate_source_builtin')}" if builtin else "")
 
     # ------------------------------------------------------------------ published references
     def period_of(self, ds: Any) -> int | None:
@@ -484,14 +556,14 @@ class Edition:
     def printed_ranks(self) -> pd.Series | Missing:
         """The dataset's printed ranks for the focus year (reference ``rank_printed``)."""
         if self.built or "rank_printed" not in self.dataset.references.columns:
-            return Missing(self.t("skips.no_printed_ranks", dataset=self.dataset.short_title))
+            return Missing(self.t("skips.no_printed_ranks", dataset=self.dataset.text("short_title", self.lang)))
         r = pd.to_numeric(self.dataset.reference("rank_printed").xs(self.year, level="period"), errors="coerce").dropna()
         s = self.scores()
         if isinstance(s, Missing):
             return s
         if not set(r.index) <= set(s.index):  # printed ranks rank every unit of the publication, not the cohort
             return Missing(self.t("skips.printed_ranks_cohort", n=len(s), printed=len(r)))
-        return r if len(r) else Missing(self.t("skips.no_printed_ranks", dataset=self.dataset.short_title))
+        return r if len(r) else Missing(self.t("skips.no_printed_ranks", dataset=self.dataset.text("short_title", self.lang)))
 
     def scheme_label(self, spec: dict[str, Any]) -> str:
         """A tier scheme's name in tables, figures and sentences: the params' ``label`` (text or
@@ -506,6 +578,11 @@ class Edition:
         by = spec.get("by", "range")
         return self.t(f"schemes.{kind}", cuts=cuts, by=self.t(f"schemes.by_{by}") if kind == "five_equal" else by, k=spec.get("k", 4)) \
             if self.t.has(f"schemes.{kind}") else str(spec.get("name"))
+
+    @property
+    def scheme_labels(self) -> pd.Series:
+        """Tier scheme name → its label in the edition's language (:meth:`scheme_label`)."""
+        return pd.Series({str(sp["name"]): self.scheme_label(sp) for sp in self.params.get("tiers") or [] if sp.get("name")}, dtype=object)
 
     def tier_schemes(self) -> list[dict[str, Any]] | Missing:
         t = list(self.params.get("tiers") or [])
@@ -530,6 +607,7 @@ class Edition:
             s = self.scores()
             pub = pub[pub.index.isin(s.index)] if not isinstance(s, Missing) else pub  # the cohort's units only
             pub.attrs["source"] = ds.citation
+            pub.attrs["cite"] = _cites(ds)
             out[spec["name"]] = pub
         return out or Missing(self.t("skips.no_published_tiers"))
 
@@ -544,7 +622,8 @@ class Edition:
             if table in ds.reference_tables:
                 t = ds.reference_tables[table].copy()
                 t.attrs["source"] = ds.citation
-                out[ds.short_title] = t
+                t.attrs["cite"] = _cites(ds, table)
+                out[ds.text("short_title", self.lang)] = t
         return out or Missing(self.t("skips.no_published_table", table=table))
 
     def implied_weights(self) -> StatResult | Missing:
@@ -571,16 +650,16 @@ class Edition:
                 keep = self.cohort(C.index)
                 C, t = C.loc[keep], t[t.index.isin(keep)]
             if len(C.index.intersection(t.index)) < len(comps):
-                too_few.append(f"{ds.short_title} ({len(C.index.intersection(t.index))}/{len(comps)})")
+                too_few.append(f"{ds.text('short_title', self.lang)} ({len(C.index.intersection(t.index))}/{len(comps)})")
                 continue
             sources.append(ds.citation)
             iw = implied_weights(C, t, stability="jitter", seed=self.seed)
             for c, w in iw.weights.items():
-                rows.append({"index": ds.short_title, "period": per, "component": ds.label(c, self.lang), "weight": w,
+                rows.append({"index": ds.text("short_title", self.lang), "period": per, "component": ds.label(c, self.lang), "weight": w,
                              "q05": iw.stability.loc[c, "q05"], "q95": iw.stability.loc[c, "q95"],
                              "n": len(iw.residuals), "rmse": iw.rmse, "max_abs_residual": iw.max_abs_residual})
             names = ds.unit_names(self.lang).reindex(iw.residuals.index).fillna(pd.Series(iw.residuals.index, index=iw.residuals.index))
-            resid.append(pd.DataFrame({"index": ds.short_title, "unit_id": iw.residuals.index, "name": names.to_numpy(),
+            resid.append(pd.DataFrame({"index": ds.text("short_title", self.lang), "unit_id": iw.residuals.index, "name": names.to_numpy(),
                                        "printed_total": t.reindex(iw.residuals.index).to_numpy(), "fitted": iw.fitted.to_numpy(),
                                        "residual": iw.residuals.to_numpy()}))
         if not rows:
@@ -631,7 +710,20 @@ class Edition:
         (:func:`dgkit.fidelity.verify`); Missing when none concerns it."""
         from dgkit import fidelity
 
-        return fidelity.verify(datasets=self.data_names())  # TODO lang
+        from dgkit.report.bibliography import Citation
+
+        res = fidelity.verify(datasets=self.data_names(), lang=self.lang)
+        if isinstance(res, Missing):
+            return res
+        # each printed figure cites its report by key, at the place it stands (GB/T 7714 or APA, in the edition's language)
+        cite = [[Citation(SEED_CITES.get(s, s), loc)] for s, loc in zip(res.table["seed"], res.table["locator"], strict=True)]
+        res.table["source"] = pd.Series(cite, index=res.table.index, dtype=object)
+        res.table.drop(columns=["locator"], inplace=True)
+        for it in res.extra.get("items", []):
+            row = res.table[res.table["claim_id"].str.replace(".", "_", regex=False) == it["key"]]
+            if len(row):
+                it["source"] = row["source"].iloc[0]
+        return res
 
     # ------------------------------------------------------------------ other indices
     def benchmarks(self) -> dict[str, pd.Series] | Missing:
@@ -660,7 +752,7 @@ class Edition:
             c = c[c.index.isin(s.index)]
             if len(c) >= 3:
                 c.attrs["source"] = ds.citation
-                out[f"{ds.short_title} {per}" if per != self.year and str(per) not in ds.short_title else ds.short_title] = c
+                out[f"{ds.text('short_title', self.lang)} {per}" if per != self.year and str(per) not in ds.text("short_title", self.lang) else ds.text("short_title", self.lang)] = c
         if not out:
             return Missing(self.t("skips.no_benchmark", level=self.t(f"levels.{self.level}")))
         own_s = s.copy()
@@ -680,7 +772,7 @@ class Edition:
         per = self.period_of(other)
         s = self.scores()
         if per is None or isinstance(s, Missing):
-            return s if isinstance(s, Missing) else Missing(self.t("skips.no_period_before", dataset=other.short_title, year=self.year))
+            return s if isinstance(s, Missing) else Missing(self.t("skips.no_period_before", dataset=other.text("short_title", self.lang), year=self.year))
         ref = other.reference(kap["reference"]).xs(per, level="period")
         mine = tiers.fixed_tiers(s, scheme["thresholds"], scheme.get("labels") or tiers.TSINGHUA_LABELS).map(kap["mapping"])
         ref.attrs["source"] = other.citation
@@ -697,7 +789,7 @@ class Edition:
         ds = open_dataset(c["dataset"])
         per = self.period_of(ds)
         if per is None:
-            return Missing(self.t("skips.no_period_before", dataset=ds.short_title, year=self.year))
+            return Missing(self.t("skips.no_period_before", dataset=ds.text("short_title", self.lang), year=self.year))
         tier = ds.reference(c["tiers"]).xs(per, level="period").dropna()
         members = ds.members(c["types"])
         members.attrs["source"] = ds.citation

@@ -89,7 +89,9 @@ def index_page(params: Any, chapters: list[str], status: dict[str, tuple[str, li
         label = "✗" if failed else t({"ok": "report.status_ok", "partial": "report.status_partial", "skipped": "report.status_skipped"}[outcome])
         from dgkit import paths
 
-        name = html.escape(_title((notebooks or paths.notebooks_dir()) / f"{c}.ipynb"))
+        from dgkit.report.language import markdown_in
+
+        name = html.escape(markdown_in("# " + _title((notebooks or paths.notebooks_dir()) / f"{c}.ipynb"), params.lang).lstrip("# "))
         by_reason: dict[str, list[str]] = {}
         for sk in skips:  # sections skipped for one reason are listed together
             by_reason.setdefault(sk["reason"], []).append(sk["section"])
@@ -97,7 +99,12 @@ def index_page(params: Any, chapters: list[str], status: dict[str, tuple[str, li
         rows.append(f"<tr><td><a href='html/{c}.html'>{name}</a><br><small><a href='html/code/{c}.html'>{t('report.with_code')}</a> · "
                     f"<a href='notebooks/{c}.ipynb'>.ipynb</a></small></td><td class='{outcome}'>{html.escape(label)}</td>"
                     f"<td><ul>{reasons}</ul></td></tr>")
-    data = "".join(f"<li><b>{html.escape(d['title'])}</b>{' — SYNTHETIC' if d['synthetic'] else ''}<br><small>{html.escape(d['citation'] or '')}</small></li>"
+    from dgkit.report.edition import open_edition
+
+    ed = open_edition(params.path, params.year_override)
+    synth = t("report.synthetic_tag")
+    data = "".join(f"<li><b>{html.escape(d.get('title_en') if params.lang == 'en' and d.get('title_en') else d['title'])}</b>"
+                   f"{' — ' + synth if d['synthetic'] else ''}<br><small>{html.escape(ed.cited(d.get('cite') or d['citation'] or ''))}</small></li>"
                    for d in inputs["datasets"].values())
     skipped = [(c, s) for c in chapters for s in status[c][1]]
     return (f"<!DOCTYPE html><html lang='{params.lang}'><head><meta charset='utf-8'><title>{html.escape(title)}</title><style>{CSS}</style></head><body>"
@@ -105,4 +112,5 @@ def index_page(params: Any, chapters: list[str], status: dict[str, tuple[str, li
             f"<h2>{t('report.data')}</h2><ul>{data}</ul>"
             f"<h2>{t('report.chapter')}</h2><table><tr><th>{t('report.chapter')}</th><th></th><th>{t('report.skipped_chapters')}</th></tr>{''.join(rows)}</table>"
             f"<p><small>{len(skipped)} · {t('report.skipped_chapters')}</small></p>"
-            f"<p><small>facts.md · facts.json · tables/ · figures/ · manifest.json</small></p></body></html>")
+            f"<p><small><a href='facts.md'>facts.md</a> · facts.json · <a href='references.md'>references.md</a> · references.bib · "
+            f"<a href='tables/tables.docx'>tables.docx</a> · <a href='tables/tables.xlsx'>tables.xlsx</a> · tables/ · figures/ · manifest.json</small></p></body></html>")

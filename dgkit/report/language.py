@@ -24,17 +24,7 @@ _HEADING = re.compile(r"^(#{1,6}\s+)(.*)$")
 
 # Latin words a Chinese text keeps (case-insensitive): eponyms and methods, statistics symbols and units,
 # names of organisations, indices and software, and file suffixes. Everything else in a zh output is English.
-ALLOWED_LATIN = frozenset(w.lower() for w in """
-GDP EGDI OSI HCI TII EPI UN NBS CCID CSTC CAICT CDG CPSC OECD JRC PySAL SALib COINr esda giddy libpysal inequality
-mapclassify statsmodels scipy pandas dgkit Python Jupyter JupyterLab papermill LaTeX BibTeX CSL JSON CSV TSV XLSX
-xlsx csv tex docx svg png pdf html yaml md json ipynb Word Excel APA GB T ISO adcode
-Spearman Kendall Pearson Moran Geary Getis Ord LISA Dagum Gini Theil Atkinson Lorenz Sobol Saltelli Jansen Monte Carlo
-TOPSIS Fisher Jenks Jenk Cohen kappa Cronbach Silverman Scott Gaussian Markov OLS HAC HC SE CI PCA KDE MC Shapiro Wilk
-Barro Sala Martin Rey Anselin Hwang Yoon Dirichlet Shorrocks Quah Kernel Theil's Moran's Cohen's Cronbach's Kendall's Spearman's Pearson's Tsinghua
-Newey West Huber White Hausman Wald BH FDR CV SD IQR RMSE MAE max min log ln exp sqrt
-tau rho alpha beta sigma gamma delta lambda mu pi kappa chi
-HH LL HL LH id ID
-""".split())
+ALLOWED_LATIN = frozenset(w.lower() for w in ["GDP", "EGDI", "OSI", "HCI", "TII", "EPI", "UN", "NBS", "CCID", "CSTC", "CAICT", "CDG", "CPSC", "OECD", "JRC", "PySAL", "SALib", "COINr", "esda", "giddy", "libpysal", "inequality", "mapclassify", "statsmodels", "scipy", "pandas", "dgkit", "Python", "Jupyter", "JupyterLab", "papermill", "LaTeX", "BibTeX", "CSL", "JSON", "CSV", "TSV", "XLSX", "xlsx", "csv", "tex", "docx", "svg", "png", "pdf", "html", "yaml", "md", "json", "ipynb", "Word", "Excel", "APA", "GB", "T", "ISO", "adcode", "Spearman", "Kendall", "Pearson", "Moran", "Geary", "Getis", "Ord", "LISA", "Dagum", "Gini", "Theil", "Atkinson", "Lorenz", "Sobol", "Saltelli", "Jansen", "Monte", "Carlo", "TOPSIS", "Fisher", "Jenks", "Jenk", "Cohen", "kappa", "Cronbach", "Silverman", "Scott", "Gaussian", "Markov", "OLS", "HAC", "HC", "SE", "CI", "PCA", "KDE", "MC", "Shapiro", "Wilk", "Barro", "Sala", "Martin", "Rey", "Anselin", "Hwang", "Yoon", "Dirichlet", "Shorrocks", "Quah", "Kernel", "Theil's", "Moran's", "Cohen's", "Cronbach's", "Kendall's", "Spearman's", "Pearson's", "Tsinghua", "Newey", "West", "Huber", "White", "Hausman", "Wald", "BH", "FDR", "CV", "SD", "IQR", "RMSE", "MAE", "max", "min", "log", "ln", "exp", "sqrt", "tau", "rho", "alpha", "beta", "sigma", "gamma", "delta", "lambda", "mu", "pi", "kappa", "chi", "HH", "LL", "HL", "LH", "id", "ID", "ddof", "N", "S_T", "S_1", "S1", "ST"])
 
 
 def has_cjk(text: str) -> bool:
@@ -114,11 +104,37 @@ def foreign_words(text: str, lang: str) -> list[str]:
 
 
 # headers of identifier columns (codes, keys: in no language) in either language
-_ID_HEADERS = frozenset({"unit_id", "unit", "code", "claim_id", "单位代码", "代码", "条目", "unit ID", "claim"})
-_TEX_MARKUP = re.compile(r"\\(?:label|ref|begin|end|usepackage|setCJKmainfont)\{[^}]*\}|\\[A-Za-z]+\*?|%[^\n]*")
+_ID_HEADERS = frozenset({"unit_id", "unit", "code", "claim_id", "单位代码", "代码", "条目", "unit ID", "claim",
+                         "工作表", "Sheet", "文件", "File", "章节", "Chapter"})
+_ID_KEYS = frozenset({"unit_id", "unit", "code", "claim_id", "neighbour_id", "adcode"})
+_TEX_MARKUP = re.compile(r"\\(?:begin|end)\{(?:tabular|longtable)\}(?:\[[^]]*\])?(?:\{[^}]*\})?"
+                         r"|\\(?:label|ref|begin|end|usepackage|setCJKmainfont)\{[^}]*\}|\\[A-Za-z]+\*?|%[^\n]*")
+# in a Chinese edition the references keep each work's own language (GB/T 7714): a cited English author is no leak
+_ZH_CITATIONS = re.compile(r"\((?:[^()]|\([^()]*\))*\d{4}[a-z]?(?:[:：][^()]*)?\)")
 
 
-def text_of_output(path: str | Path) -> str:
+def _tex_cells(text: str, meta: Path) -> str:
+    """A LaTeX table without the cells of its identifier columns (named by its meta file)."""
+    import json
+
+    try:
+        m = json.loads(meta.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return text
+    cols = [c.get("key") for c in m.get("columns", [])]
+    ids = {i for i, k in enumerate(cols) if k in _ID_KEYS}
+    if not ids:
+        return text
+    out = []
+    for line in text.split("\n"):
+        cells = line.split(" & ")
+        if len(cells) == len(cols):
+            line = " & ".join(c for i, c in enumerate(cells) if i not in ids)
+        out.append(line)
+    return "\n".join(out)
+
+
+def text_of_output(path: str | Path, lang: str | None = None) -> str:
     """The words a reader sees in one output file: CSV cells (identifier columns left out), LaTeX
     without its markup, a facts file's sentences and sources, an SVG's text, Markdown without code
     spans, an HTML page without its markup, code and styles, a docx's paragraphs and cells."""
@@ -132,7 +148,13 @@ def text_of_output(path: str | Path) -> str:
         from docx import Document
 
         d = Document(str(p))
-        parts = [x.text for x in d.paragraphs]
+        parts = []
+        for x in d.paragraphs:
+            if lang == "zh" and x.text.strip() in ("参考文献",):
+                break  # the reference list keeps each work's language (GB/T 7714)
+            if lang == "zh" and x.text.startswith("资料来源"):
+                continue
+            parts.append(x.text)
         for t in d.tables:
             parts += [c.text for row in t.rows for c in row.cells]
         return "\n".join(parts)
@@ -149,7 +171,6 @@ def text_of_output(path: str | Path) -> str:
                     ids = {i for i, v in enumerate(row) if isinstance(v, str) and v in _ID_HEADERS}
                     break
             parts += [str(v) for row in rows for i, v in enumerate(row) if isinstance(v, str) and i not in ids]
-            parts.append(ws.title)
         return "\n".join(parts)
     text = p.read_text(encoding="utf-8-sig", errors="replace")
     if suffix in (".csv", ".tsv"):
@@ -159,7 +180,7 @@ def text_of_output(path: str | Path) -> str:
         ids = {i for i, h in enumerate(rows[0]) if h in _ID_HEADERS}
         return "\n".join(v for row in rows for i, v in enumerate(row) if i not in ids)
     if suffix == ".tex":
-        return _TEX_MARKUP.sub(" ", text)
+        return _TEX_MARKUP.sub(" ", _tex_cells(text, p.with_suffix(".meta.json")))
     if suffix == ".json":
         data = json.loads(text)
         out: list[str] = []
@@ -167,6 +188,8 @@ def text_of_output(path: str | Path) -> str:
         def walk(v: object) -> None:
             if isinstance(v, dict):
                 for k, x in v.items():
+                    if k == "source" and lang == "zh":
+                        continue  # citations keep each work's language (GB/T 7714)
                     if k in ("sentence", "source", "reason", "section", "caption", "title"):
                         out.append(str(x))
                     else:
@@ -180,14 +203,17 @@ def text_of_output(path: str | Path) -> str:
     if suffix == ".svg":
         return "\n".join(re.findall(r"<!-- (.*?) -->", text))
     if suffix in (".html", ".htm"):
-        text = re.sub(r"<(script|style|pre|code)\b.*?</\1>", " ", text, flags=re.S | re.I)
+        # tables are scanned in their own files (CSV, LaTeX, Word, Excel), which know their identifier columns
+        text = re.sub(r"<(script|style|pre|code|table)\b.*?</\1>", " ", text, flags=re.S | re.I)
         text = re.sub(r"<div class=\"[^\"]*(?:jp-InputArea|highlight)[^\"]*\".*?</div>", " ", text, flags=re.S)
         text = re.sub(r"<[^>]+>", " ", text)
         import html as _html
 
         return _html.unescape(text)
     if suffix == ".md":
-        return re.sub(r"`[^`]*`", " ", text)
+        text = re.sub(r"`[^`]*`|<!--.*?-->", " ", text)
+    if lang == "zh":
+        text = _ZH_CITATIONS.sub(" ", text)
     return text
 
 
@@ -205,7 +231,9 @@ def scan_outputs(folder: str | Path, lang: str) -> dict[str, list[str]]:
             continue
         if rel.parts[0] == "html" and len(rel.parts) > 1 and rel.parts[1] == "code":
             continue  # the pages with code show the code (identifiers are English in both editions)
-        words = foreign_words(text_of_output(p), lang)
+        if lang == "zh" and p.name in ("references.md", "references.bib"):
+            continue  # a reference list keeps each work's own language (GB/T 7714)
+        words = foreign_words(text_of_output(p, lang), lang)
         if words:
             found[str(rel)] = words
     return found

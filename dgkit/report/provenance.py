@@ -57,7 +57,7 @@ def edition_inputs(params: Params) -> dict[str, Any]:
     for name in dataset_names(params):
         ds = open_dataset(name)
         datasets[ds.name] = {
-            "named_in_params_as": relative_path(name, root) if name.lower().endswith((".yaml", ".yml")) else name, "title": ds.title, "citation": ds.citation, "synthetic": ds.synthetic,
+            "named_in_params_as": relative_path(name, root) if name.lower().endswith((".yaml", ".yml")) else name, "title": ds.title, "title_en": ds.text("title", "en"), "cite": list(getattr(ds, "cite", [])), "citation": ds.citation, "synthetic": ds.synthetic,
             "level": ds.level, "files": [{**f, "path": relative_path(f["path"], root)} for f in ds.file_hashes()],
         }
     if params.get("panel_edition"):  # the panel edition's data are inputs of this report too

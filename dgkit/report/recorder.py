@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +23,22 @@ import numpy as np
 import pandas as pd
 
 from dgkit.plotting.style import SYNTH_TAG
-from dgkit.report.files import atomic_write_bytes, atomic_write_text
+from dgkit.report.files import atomic_write_bytes
 from dgkit.report.labels import Labels
-from dgkit.report.latex import booktabs_table
+from dgkit.report.tablewriter import write_table
 from dgkit.stats.result import Missing
 
+# the methods a chapter's findings rest on, by the catalogue's fact key → bibliography keys: the
+# sentence cites them beside its data, and they enter the report's reference list
+METHOD_CITES: dict[str, tuple[str, ...]] = {
+    "dagum": ("dagum1997",), "lisa": ("anselin1995",), "moran": ("moran1950",), "markov": ("rey2001",),
+    "spatial_markov": ("rey2001",), "sobol": ("saltelli2010", "jansen1999"), "rank_intervals": ("oecd2008",),
+    "leave_one_out": ("oecd2008",), "coherence": ("cronbach1951", "oecd2008"), "entropy_topsis": ("hwang1981",),
+    "kappa": ("cohen1968",), "kernel_density": ("silverman1986", "scott1992"), "theil": ("theil1967",),
+    "regions_theil": ("theil1967",), "pillar_echelons": ("jenks1967",), "beta_absolute": ("barro1992",),
+    "beta_conditional": ("barro1992",), "sigma_convergence": ("barro1992",), "rank_mobility": ("kendall1939",),
+    "build_variant": ("oecd2008",),
+}
 DISPLAY_ROWS = 40  # rows of a long table shown in the notebook (first and last 20)
 # columns that hold identifiers (codes, keys): shown as they are, in no language
 ID_COLUMNS = frozenset({"unit_id", "unit", "code", "claim_id", "neighbour_id", "adcode"})
@@ -64,7 +76,8 @@ class Recorder:
     """Write figures, tables and facts of one notebook (see module docstring)."""
 
     def __init__(self, out: str | Path, prefix: str, lang: str = "zh", source: str = "", synthetic: bool = False,
-                 formats: list[str] | None = None, names: pd.Series | None = None, period: Any = None) -> None:
+                 formats: list[str] | None = None, names: pd.Series | None = None, period: Any = None, bib: Any = None,
+                 sources: dict[str, list[Any]] | None = None) -> None:
         self.out = Path(out)
         self.prefix = prefix
         self.lang = lang
@@ -72,9 +85,12 @@ class Recorder:
         self.source = source
         self.synthetic = synthetic
         self.formats = ["png", *[f for f in (formats or ["svg"]) if f != "png"]]
-        for sub in ("figures", "tables", "facts", "skips"):
+        for sub in ("figures", "tables", "facts", "skips", "sources"):
             (self.out / sub).mkdir(parents=True, exist_ok=True)
         self.period = period  # the data year a figure shows unless the figure says (``fig.dgkit_period``)
+        self.bib = bib  # the bibliography sources are cited from (dgkit.report.bibliography), None: sources as written
+        self.sources: dict[str, list[Any]] = dict(sources or {})  # a dataset's citation text → its citations by key
+        self.cited: list[str] = []  # every bibliography key this chapter cited, in order
         self.names = names  # unit_id → display name: tables get a name column, facts name units, never codes
         self.facts: dict[str, Any] = {}
         self.skips: list[dict[str, str]] = []
@@ -105,14 +121,16 @@ class Recorder:
         _display(obj.summary() if hasattr(obj, "summary") else obj)
 
     # ------------------------------------------------------------------ outputs
-    def figure(self, fig: Any, name: str, source: str | None = None) -> None:
+    def figure(self, fig: Any, name: str, source: Any = None) -> None:
         """Save a figure (PNG at 300 dpi plus the params' formats), stamped when synthetic; show it."""
         if isinstance(fig, Missing):
             self.skip(name, fig)
             return None
         import matplotlib.pyplot as plt
 
-        src = source if source is not None else self.source
+        if source is not None and not isinstance(source, str | list | tuple):  # a result: the sources it names
+            source = (getattr(source, "extra", {}) or {}).get("source")
+        src, _ = self.cite_source(source if source is not None else self.source)
         if self.synthetic:
             fig.text(0.01, 0.995, SYNTH_TAG[self.lang].strip(), color="#b2182b", fontsize=9, ha="left", va="top", weight="bold")
         import numpy as np
@@ -152,7 +170,9 @@ class Recorder:
 
     def table(self, df: Any, name: str, caption: str | None = None, source: str | None = None, decimals: int = 2,
               index: bool = False, **fields: Any) -> None:
-        """Save a table as CSV and LaTeX (booktabs) and show it rounded, without row numbers.
+        """Save a table (:func:`~dgkit.report.tablewriter.write_table`: CSV with a BOM, LaTeX, and a
+        meta file with caption, source and citation keys) in the edition's language, and show it
+        rounded, without row numbers.
 
         ``caption`` defaults to the catalogue's ``tables.<name>`` formatted with ``fields``."""
         if isinstance(df, Missing):
@@ -165,28 +185,23 @@ class Recorder:
         if df.index.name is not None or not pd.api.types.is_integer_dtype(df.index):  # a meaningful index is a column; row numbers are not
             index = True
         cap = self.mark(caption if caption is not None else self.t(f"tables.{name}", **fields))
-        src = source if source is not None else (df.attrs.get("source") or self.source)  # a table of another dataset cites it
-        out = df.copy()
-        num = out.select_dtypes("number").columns
-        out[num] = out[num].round(decimals)
+        src = source if source is not None else (df.attrs.get("cite") or df.attrs.get("source") or self.source)  # a table of another dataset cites it
+        src, keys = self.cite_source(src)
         base = self.out / "tables" / f"{self.prefix}__{name}"
-        headers = {c: self.header(c) for c in out.columns}
+        headers = {c: self.header(c) for c in df.columns}
         seen: dict[str, int] = {}
         for c, h in headers.items():  # two columns never share a header
             seen[h] = seen.get(h, 0) + 1
             if seen[h] > 1:
                 headers[c] = f"{h} ({c})"
-        out = out.rename(columns=headers)
-        if index and out.index.name is not None:
-            out.index = out.index.rename(self.header(out.index.name))
-        df = df.rename(columns=headers)
-        csv = out.to_csv(index=index, lineterminator="\n", float_format=f"%.{decimals}f")
-        if src:
-            csv += f"# source: {src}\n"
-        atomic_write_text(base.with_suffix(".csv"), csv)
+        if index and df.index.name is not None:
+            headers[df.index.name] = self.header(df.index.name)
+        write_table(self.out / "tables", base.name, df, headers=headers, caption=cap, source=src, cite=keys, lang=self.lang,
+                    decimals=decimals, index=index, chapter=self.prefix)
         full = cap + (f" {self.t('report.source_line', source=src)}" if src else "")
-        tex = booktabs_table(out, full, f"tab:{self.prefix}:{name}", decimals=decimals, index=index)
-        atomic_write_text(base.with_suffix(".tex"), tex)
+        df = df.rename(columns=headers)
+        if index and df.index.name is not None:
+            df.index = df.index.rename(headers[df.index.name])
         view = df
         if len(df) > DISPLAY_ROWS:  # the notebook shows the first and last rows; the files hold every row
             half = DISPLAY_ROWS // 2
@@ -235,7 +250,12 @@ class Recorder:
                 f: (str(self._word(values[f], values)) if isinstance(values[f], str) else
                     [str(self._word(x, values)) if isinstance(x, str) else x for x in values[f]] if isinstance(values[f], list | tuple) else values[f])  # ids as names
                 for f in named if f in values}
-        self.facts[key] = {"value": _clean(value), "sentence": sentence, "source": source if source is not None else self.source,
+        methods = [k for k in METHOD_CITES.get(tkey, ()) if self.bib is not None and k in self.bib]
+        src, keys = self.cite_source(source if source is not None else self.source)
+        if methods:
+            msrc, mkeys = self.cite_source(methods)
+            src, keys = ("；" if self.lang == "zh" else "; ").join(x for x in (src, msrc) if x), [*keys, *mkeys]
+        self.facts[key] = {"value": _clean(value), "sentence": sentence, "source": src, "cite": keys,
                            "chapter": self.prefix}
         atomic_write_bytes(self.out / "facts" / f"{self.prefix}.json",
                            json.dumps(self.facts, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8"))
@@ -262,11 +282,22 @@ class Recorder:
     def _word(self, v: Any, values: dict[str, Any] | None = None) -> Any:
         """A fact's field in the edition's language: ``@word`` from the catalogue's words, a unit id as
         its name, a number the data cannot define as the word for undefined (never "nan")."""
-        if isinstance(v, str) and not v.startswith("@") and self.names is not None and v in self.names.index:
-            return str(self.names[v])
+        if isinstance(v, str) and not v.startswith("@"):
+            return self.value(v)
         if isinstance(v, list | tuple):
             return "、".join(str(self._word(x)) for x in v) if self.lang == "zh" else ", ".join(str(self._word(x)) for x in v)
         return self.t.word(v, values)
+
+    # ------------------------------------------------------------------ citations by key
+    def cite_source(self, src: Any) -> tuple[str, list[str]]:
+        """A source as the edition cites it: ``(text, keys)`` (:func:`cite_text`); the keys are
+        collected for the report's reference list."""
+        text, keys = cite_text(src, self.bib, self.sources, self.lang, self.value)
+        new = [k for k in keys if k not in self.cited]
+        if new:
+            self.cited += new
+            atomic_write_bytes(self.out / "sources" / f"{self.prefix}.json", json.dumps(self.cited, ensure_ascii=False).encode("utf-8"))
+        return text, keys
 
     # ------------------------------------------------------------------ one language per edition
     def header(self, column: Any) -> str:
@@ -296,6 +327,8 @@ class Recorder:
                 return self.t(f"{section}.{v}")
         if v.startswith("@"):
             return self.t.word(v)
+        if v.startswith("w_") and self.names is not None and v[2:] in self.names.index:  # a weight of the uncertainty analysis
+            return self.t("values.weight_of", name=self.names[v[2:]])
         if self.lang == "en" and "、" in v:
             items = [self.value(x.strip()) for x in v.split("、")]
             return ", ".join(map(str, items))
@@ -323,6 +356,9 @@ class Recorder:
         for c in out.columns:
             col = out[c]
             if str(c) in ID_COLUMNS:
+                continue
+            if str(c) == "source":  # a source column cites by key, like captions
+                out[c] = col.map(lambda x: self.cite_source(x)[0] if isinstance(x, str | list | tuple) else x)
                 continue
             if pd.api.types.is_bool_dtype(col):
                 out[c] = col.map(lambda b: self.t(f"values.{bool(b)}")).astype(object)
@@ -362,6 +398,49 @@ class Recorder:
         _display(Markdown("\n".join(lines)))
 
 
+
+
+_SEED_FILE = re.compile(r"\d{3}_[0-9a-f]{16}\.txt")  # a seed report named by its file (data/ records where each number came from)
+
+
+def cite_text(src: Any, bib: Any, sources: dict[str, list[Any]], lang: str, translate: Any = None) -> tuple[str, list[str]]:
+    """A source as an edition cites it: ``(text, keys)``. A dataset's citation text (``sources``
+    maps it to its citations) or a seed report named by its file (``bib.resolve``) becomes an
+    author–year citation by bibliography key in ``lang`` (GB/T 7714 in zh, APA in en); what names no
+    entry stays as written (through ``translate``). ``src`` may also be a list of
+    :class:`~dgkit.report.bibliography.Citation` or keys."""
+    if src is None or (isinstance(src, str) and not src.strip()):
+        return "", []
+    from dgkit.report.bibliography import Citation
+
+    cites: list[Any] = []
+    rest: list[str] = []
+    if isinstance(src, list | tuple):
+        cites = [c if isinstance(c, Citation) else Citation(str(c), None) for c in src]
+    else:
+        text = str(src)
+        for known in sorted(sources, key=len, reverse=True):
+            if known and known in text:
+                cites += sources[known]
+                text = text.replace(known, "\x00")
+        for piece in re.split(r"[\x00;；]", text):
+            piece = piece.strip(" .;；。,")
+            if not piece:
+                continue
+            found = bib.resolve(piece) if bib is not None and _SEED_FILE.search(piece) else []
+            if found:
+                cites += found
+            else:
+                rest.append(str(translate(piece)) if translate is not None else piece)
+    seen: set[tuple[str, Any]] = set()
+    uniq = [c for c in cites if (c.key, c.locator) not in seen and not seen.add((c.key, c.locator))]
+    keys = list(dict.fromkeys(c.key for c in uniq))
+    parts: list[str] = []
+    if uniq and bib is not None:
+        cited = bib.cite_all(uniq, lang, strict=False)
+        parts.append(cited[1:-1] if cited.startswith("(") and cited.endswith(")") else cited)
+    parts += rest
+    return ("；" if lang == "zh" else "; ").join(parts), keys
 
 
 @functools.cache

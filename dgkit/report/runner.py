@@ -35,6 +35,7 @@ from dgkit.params import CHAPTERS, load_params
 from dgkit.paths import relative_path
 from dgkit.paths import sha256_file as _sha256
 from dgkit.report.files import atomic_write_text
+from dgkit.report.labels import Labels
 
 KERNEL = "python3"
 # relative cost of each chapter (seconds measured on the default edition), for longest-first scheduling
@@ -349,53 +350,60 @@ def _collect_facts(stage: Path, chapters: list[str]) -> dict[str, Any]:
     return dict(sorted(facts.items()))
 
 
-def _facts_md(facts: dict[str, Any], edition: str) -> str:
-    lines = [f"# Facts — edition {edition}", "", "Every headline number of the report with a sentence to cite.", ""]
-    chapter = None
+def _chapter_title(nb: Path, lang: str) -> str:
+    """A chapter's title in ``lang``: its first heading, cut to the language."""
+    from dgkit.report.html import _title
+    from dgkit.report.language import markdown_in
+
+    return markdown_in("# " + _title(nb), lang).lstrip("# ").strip()
+
+
+def _cited_keys(stage: Path, chapters: list[str], facts: dict[str, Any]) -> list[str]:
+    """Every bibliography key the chapters cited (tables, figures, facts), in chapter order."""
+    keys: list[str] = []
+    for ch in chapters:
+        f = stage / "sources" / f"{ch}.json"
+        if f.exists():
+            keys += json.loads(f.read_text(encoding="utf-8"))
+    for v in facts.values():
+        keys += v.get("cite") or []
+    return list(dict.fromkeys(keys))
+
+
+def _references(params: Any, keys: list[str]) -> tuple[list[str], str]:
+    """The reference list (GB/T 7714 in zh, APA in en) and the BibTeX of the cited keys."""
+    from dgkit.report.bibliography import Bibliography, to_bibtex
+    from dgkit.report.edition import open_edition
+
+    bib = open_edition(params.path, params.year_override).bibliography
+    keys = [k for k in keys if k in bib] + ["dgkit"] * ("dgkit" in bib and "dgkit" not in keys)
+    sub = Bibliography({k: bib.entry(k) for k in keys})
+    return bib.reference_list(keys, params.lang), to_bibtex(sub)
+
+
+def _facts_md(facts: dict[str, Any], params: Any, chapters: list[str], nb_dir: Path, references: list[str]) -> str:
+    """The findings of every chapter as prose in the edition's language, each sentence with its
+    numbers, n and p and its source cited by key, then the reference list."""
+    from dgkit.report.labels import Labels
+
+    t = Labels(params.lang)
+    title = params.text("title") or params.edition
+    lines = [f"# {t('report.facts_title', edition=params.folder)}", "", str(title), "", t("report.facts_intro"), ""]
+    by_chapter: dict[str, list[tuple[str, Any]]] = {}
     for k, v in facts.items():
-        if v["chapter"] != chapter:
-            chapter = v["chapter"]
-            lines += ["", f"## {chapter}", ""]
-        src = f" (source: {v['source']})" if v.get("source") else ""
-        lines.append(f"- `{k}`: {v['sentence']}{src}")
+        by_chapter.setdefault(v["chapter"], []).append((k, v))
+    for ch in chapters:
+        items = by_chapter.get(ch)
+        if not items:
+            continue
+        lines += ["", f"## {_chapter_title(nb_dir / f'{ch}.ipynb', params.lang)}", ""]
+        for k, v in items:
+            src = f" ({v['source']})" if v.get("source") else ""
+            lines.append(f"- {v['sentence']}{src} <!-- {k} -->")
+    if references:
+        lines += ["", f"## {t('report.references')}", ""]
+        lines += [f"{i}. {r}" if params.lang == "en" else f"[{i}] {r}" for i, r in enumerate(references, 1)]
     return "\n".join(lines) + "\n"
-
-
-def _workbook(tables_dir: Path) -> None:
-    """One Excel workbook, a sheet per table (openpyxl in write-only mode: fast for many sheets)."""
-    import csv
-
-    from openpyxl import Workbook
-
-    csvs = sorted(tables_dir.glob("*.csv"))
-    if not csvs:
-        return
-    wb = Workbook(write_only=True)
-    used: set[str] = set()
-    for c in csvs:
-        name = c.stem.split("__", 1)[-1][:28]
-        base, i = name, 1
-        while name in used:
-            i += 1
-            name = f"{base[:25]}_{i}"
-        used.add(name)
-        ws = wb.create_sheet(title=name)
-        with open(c, encoding="utf-8", newline="") as fh:
-            for row in csv.reader(fh):
-                if row and row[0].startswith("# source:"):
-                    ws.append([])
-                    ws.append([row[0]])
-                    continue
-                ws.append([_cell(v) for v in row])
-    wb.save(tables_dir / "tables.xlsx")
-
-
-def _cell(v: str) -> object:
-    try:
-        f = float(v)
-    except ValueError:
-        return v
-    return int(f) if f.is_integer() and "." not in v else f
 
 
 @dataclass
@@ -648,8 +656,17 @@ def _finalise(run: _Run, selected: list[str], nb_dir: Path, root: Path, jobs: in
     t_fin = time.perf_counter()
     facts = _collect_facts(stage, selected)
     atomic_write_text(stage / "facts.json", json.dumps(facts, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
-    atomic_write_text(stage / "facts.md", _facts_md(facts, params.folder))
-    _workbook(stage / "tables")
+    references, bibtex = _references(params, _cited_keys(stage, selected, facts))
+    atomic_write_text(stage / "facts.md", _facts_md(facts, params, selected, nb_dir, references))
+    atomic_write_text(stage / "references.md", f"# {Labels(params.lang)('report.references')}\n\n"
+                      + "".join(f"{i}. {r}\n" if params.lang == "en" else f"[{i}] {r}\n" for i, r in enumerate(references, 1)))
+    atomic_write_text(stage / "references.bib", bibtex)
+    from dgkit.report.export import write_docx, write_workbook
+
+    export_notes: list[str] = []
+    if any((stage / "tables").glob("*.csv")):
+        export_notes = write_workbook(stage / "tables", stage / "tables" / "tables.xlsx", params.lang)
+        write_docx(stage / "tables", stage / "tables" / "tables.docx", params.lang, str(params.text("title") or params.edition), references)
     changed = _changed_inputs(run.inputs, root)
     if changed:
         failures.append({"chapter": "inputs", "cell": "-", "notebook": str(stage / "manifest.json"),
@@ -671,6 +688,8 @@ def _finalise(run: _Run, selected: list[str], nb_dir: Path, root: Path, jobs: in
     }
     if changed:
         manifest["inputs_changed_during_run"] = changed
+    if export_notes:  # sheet names the workbook had to change, said, never silent
+        manifest["export_notes"] = export_notes
     if params.notes:  # repairs made while reading the params (a BOM, codes kept as text …)
         manifest["params_notes"] = list(params.notes)
     atomic_write_text(stage / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True, default=str) + "\n")

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -64,7 +65,14 @@ def rank_concordance(indices: dict[str, pd.Series]) -> StatResult:
                              "min_spearman": float(lo["spearman"]), "low_a": lo["a"], "low_b": lo["b"], "low_n": int(lo["n"]),
                              "low_p_text": fmt_p(float(lo["p_spearman"])), "pairs": len(t), "first_b": first["b"],
                              "first_spearman": float(first["spearman"]), "first_n": int(first["n"]), "first_p_text": fmt_p(float(first["p_spearman"]))},
-                      {"spearman": sp, "kendall": kd})
+                      {"spearman": sp, "kendall": kd, **_sources(indices)})
+
+
+def _sources(indices: Any) -> dict[str, str]:
+    """The sources of the compared indices (their ``attrs["source"]``), joined: the result cites them all."""
+    vals = indices.values() if isinstance(indices, dict) else []
+    src = list(dict.fromkeys(str(v.attrs["source"]) for v in vals if getattr(v, "attrs", {}).get("source")))
+    return {"source": "; ".join(src)} if src else {}
 
 
 def kendalls_w(scores: pd.DataFrame) -> StatResult:

@@ -114,7 +114,7 @@ def beta_convergence(panel: pd.DataFrame, kind: str = "absolute", controls: dict
     step = float(np.median(dt))
     lam = -np.log(1 + beta * step) / step if 1 + beta * step > 0 else np.nan
     half = float(np.log(2) / lam) if np.isfinite(lam) and lam > 0 else np.nan
-    table = pd.DataFrame({"term": keep, "coef": m.params[keep].to_numpy(), "se": m.bse[keep].to_numpy(), "p": m.pvalues[keep].to_numpy()})
+    table = pd.DataFrame({"term": ["intercept" if k == "const" else k for k in keep], "coef": m.params[keep].to_numpy(), "se": m.bse[keep].to_numpy(), "p": m.pvalues[keep].to_numpy()})
     verdict = "@converging" if beta < 0 and p < 0.05 else ("@diverging" if beta > 0 and p < 0.05 else "@not_significant")
     facts = {"kind": f"@beta_{kind}", "beta": beta, "se": se, "p": p, "p_text": fmt_p(p), "n_obs": int(m.nobs), "units": int(units),
              "periods": int(periods) + 1, "first": str(cols[0]), "last": str(cols[-1]), "speed": float(lam) if np.isfinite(lam) else np.nan,

@@ -226,7 +226,7 @@ def beta_convergence(start: pd.Series, end: pd.Series, years: float) -> StatResu
     half = float(np.log(2) / -beta) if beta < 0 else np.inf
     t = pd.DataFrame({"coef": m.params, "se": m.bse, "p": m.pvalues})
     s = f"β-convergence: β = {beta:.4f}, {fmt_p(float(m.pvalues.iloc[1]))}, n = {int(m.nobs)}" + (f", half-life {half:.1f} years" if np.isfinite(half) else " (no convergence)")
-    t.index = ["const", "ln_x_start"]
+    t.index = ["intercept", "ln_x_start"]
     return StatResult(t.rename_axis("term").reset_index(), s, {"beta": beta, "p": float(m.pvalues.iloc[1]), "p_text": fmt_p(float(m.pvalues.iloc[1])),
                                                                "half_life": half, "r2": float(m.rsquared), "n": int(m.nobs), "years": years,
                                                                "verdict": "@converging" if beta < 0 and m.pvalues.iloc[1] < 0.05 else ("@diverging" if beta > 0 and m.pvalues.iloc[1] < 0.05 else "@no_significant_convergence")})
