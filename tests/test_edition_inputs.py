@@ -25,7 +25,7 @@ def _params(tmp_path, text, name="p.yaml"):
 def test_benchmarks_never_use_a_period_after_the_focus_year(tmp_path):
     ed = open_edition(_params(tmp_path, f"edition: e\ndataset: {EGDI_FIXTURE}\nindex: {{measure: egdi}}\nyear: 2014\nbenchmark: {{datasets: [un_egdi]}}\n"))
     b = ed.benchmarks()
-    other = b["UN EGDI"]
+    other = b["联合国 EGDI"]  # the dataset's short title in the edition's language (zh)
     full = dgkit.open_dataset("un_egdi").panel("egdi")
     assert np.allclose(other.to_numpy(), full.loc[other.index, 2014].to_numpy())  # the 2014 survey, not 2024
     assert not np.allclose(other.to_numpy(), full.loc[other.index, 2024].to_numpy())

@@ -19,7 +19,6 @@ reason, shown in the chapter and on the index page; no absolute or staging path 
 from __future__ import annotations
 
 import html
-import io
 import json
 import os
 import re
@@ -190,9 +189,10 @@ def _manifest(r: Report) -> dict:
 
 
 def _table(path: Path) -> pd.DataFrame:
-    """A report CSV as text cells (its trailing ``# source:`` line left out)."""
-    lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if not ln.startswith("# source:")]
-    return pd.read_csv(io.StringIO("\n".join(lines) + "\n"), dtype=str, keep_default_na=False)
+    """A report CSV as text cells, its columns named by their keys (the headers are the edition's language)."""
+    from dgkit.report.tablewriter import read_table
+
+    return read_table(path, dtype=str, keep_default_na=False)
 
 
 def _leaves(v):
@@ -385,8 +385,9 @@ def test_egdi_is_real_country_data_with_three_editions(egdi_report):
     assert cut["source"].str.startswith("github:").all()
     m = _manifest(egdi_report)
     assert m["chapters"]["07_progress"]["outcome"] == "ok" and m["chapters"]["04_pillars"]["outcome"] == "ok"
-    csv_text = (egdi_report.path / "tables" / "02_ranking__ranking.csv").read_text(encoding="utf-8")
-    assert csv_text.rstrip().splitlines()[-1] == f"# source: {ds.citation}"
+    meta = json.loads((egdi_report.path / "tables" / "02_ranking__ranking.meta.json").read_text(encoding="utf-8"))
+    assert meta["cite"] == ["undesa_egovkb"] and meta["source"].startswith("United Nations Department of Economic")  # by key; GB/T 7714 keeps an English work in English
+    assert "source" not in (egdi_report.path / "tables" / "02_ranking__ranking.csv").read_text(encoding="utf-8-sig")
     rank = _table(egdi_report.path / "tables" / "02_ranking__ranking.csv")
     assert rank.loc[0, "name"] == "丹麦"  # Denmark led the 2018 survey
     facts = _facts(egdi_report)
@@ -554,9 +555,11 @@ def test_report_files(report_2020):
     import openpyxl
 
     wb = openpyxl.load_workbook(r / "tables" / "tables.xlsx", read_only=True)
-    assert len(wb.sheetnames) == len(list((r / "tables").glob("*.csv")))
-    csv = (r / "tables" / "02_ranking__ranking.csv").read_text(encoding="utf-8")
-    assert csv.rstrip().splitlines()[-1].startswith("# source: 清华大学数据治理研究中心. 2020 数字政府发展指数报告")
+    assert len(wb.sheetnames) == len(list((r / "tables").glob("*.csv"))) + 1  # an index sheet first
+    csv = (r / "tables" / "02_ranking__ranking.csv").read_bytes()
+    assert csv.startswith("\ufeff".encode()) and b"# source" not in csv  # a BOM and nothing but the table
+    meta = json.loads((r / "tables" / "02_ranking__ranking.meta.json").read_text(encoding="utf-8"))
+    assert meta["cite"] == ["tsinghua2020"] and meta["source"] == "清华大学数据治理研究中心, 2020: 三(二) 表3-1"
     m = json.loads((r / "manifest.json").read_text())
     for key in ("inputs_sha256", "params", "packages", "git_commit", "chapters", "created_utc"):
         assert key in m
@@ -596,7 +599,7 @@ def test_facts_hold_the_headline_numbers(report_2020):
     eco = f["06_economy.economy"]
     assert eco["value"]["pearson_r_gdp"] == pytest.approx(0.558, abs=0.001)
     assert "R = 0.56" in eco["sentence"] and "n = 31, p < 0.01" in eco["sentence"]
-    assert "tsinghua_fixed 0/31" in f["03_tiers.tier_reconciliation"]["sentence"]
+    assert "清华 2020 固定阈值 0/31" in f["03_tiers.tier_reconciliation"]["sentence"]  # the scheme by its label
     assert f["09_cities.type_tier_shares"]["value"]["n_printed_differ"] == 2
     iw = f["11_benchmark.implied_weights"]
     assert iw["value"]["n"] == 5 and "CCID 2020" in iw["sentence"]

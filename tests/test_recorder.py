@@ -55,7 +55,9 @@ def test_recorder_names_units_marks_synthetic_data_and_states_the_numbers(tmp_pa
     assert f["sentence"].startswith("【合成数据 SYNTHETIC】3 个单位的均值为 76.7")
     assert "竞争排名 (1, 2, 2, 4)" in f["sentence"] and "共 2 个单位并列" in f["sentence"]
     assert f["value"]["mean"] == pytest.approx(230 / 3, abs=1e-6) and f["value"]["n_tied"] == 2 and f["source"] == "me 2025"
-    tab = pd.read_csv(tmp_path / "tables" / "02_ranking__ranking.csv", comment="#", dtype={"unit_id": str})
+    from dgkit.report.tablewriter import read_table
+
+    tab = read_table(tmp_path / "tables" / "02_ranking__ranking.csv", dtype={"unit_id": str})
     assert list(tab["rank"]) == [1, 1, 3]  # competition ranks: the two 80s share rank 1, the next is 3
     assert (tmp_path / "tables" / "02_ranking__ranking.csv").stat().st_mode & 0o777 == 0o644
 

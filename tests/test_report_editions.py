@@ -44,16 +44,31 @@ def test_reruns_are_byte_identical(tmp_path, demo_run):
         assert (demo_run.path / rel).read_bytes() == (b.path / rel).read_bytes(), rel
 
 
-def test_english_labels(tmp_path):
+def test_english_edition_is_english_throughout(tmp_path, report_2020_result):
+    """The default edition built in English (every chapter): no Chinese character in any output a
+    reader sees (tables in every format, figures' text, facts, references, HTML pages, the index);
+    and the Chinese build of the same edition has no English word beyond the symbols and names
+    Chinese papers write in Latin letters (its references keep each work's language, GB/T 7714)."""
+    from dgkit.report.language import scan_outputs
+    from dgkit.report.tablewriter import read_table
+
     p = tmp_path / "en.yaml"
-    p.write_text((ROOT / "params" / "2020.yaml").read_text(encoding="utf-8").replace("lang: zh", "lang: en").replace('edition: "2020"', 'edition: "2020-en"'), encoding="utf-8")
-    res = run_report(p, chapters=["2", "3", "5"], out=tmp_path / "r", quick=True, progress=False)
+    p.write_text((ROOT / "params" / "2020.yaml").read_text(encoding="utf-8").replace("lang: zh", "lang: en").replace('edition: "2020"', 'edition: "2020-en"')
+                 .replace("panel_edition: nbs.yaml", f"panel_edition: {ROOT / 'params' / 'nbs.yaml'}"), encoding="utf-8")
+    res = run_report(p, out=tmp_path / "r", quick=True, progress=False)
     assert res.ok, res.summary()
-    tab = (res.path / "tables" / "02_ranking__ranking.csv").read_text(encoding="utf-8")
-    assert tab.startswith("unit_id,name,score,rank,rank_printed") and "Shanghai" in tab
-    tiers_csv = (res.path / "tables" / "03_tiers__tiers.csv").read_text(encoding="utf-8")
-    assert "Leading" in tiers_csv and "引领型" not in tiers_csv
+    assert scan_outputs(res.path, "en") == {}
+    assert scan_outputs(report_2020_result.path, "zh") == {}
+    tab = read_table(res.path / "tables" / "02_ranking__ranking.csv", keys=False)
+    assert list(tab.columns[:5]) == ["unit ID", "name", "score", "rank", "printed rank"] and "Shanghai" in set(tab["name"])
+    tiers_csv = (res.path / "tables" / "03_tiers__tiers.csv").read_text(encoding="utf-8-sig")
+    assert "Leading" in tiers_csv and "Tsinghua 2020 fixed thresholds" in tiers_csv
     facts = json.loads((res.path / "facts.json").read_text(encoding="utf-8"))
     assert "Leading 4" in facts["03_tiers.tiers"]["sentence"] and facts["02_ranking.ranking"]["sentence"].startswith("The 31 units average")
-    regions_csv = (res.path / "tables" / "05_regions__regions.csv").read_text(encoding="utf-8")
-    assert "East" in regions_csv and "东部" not in regions_csv
+    assert facts["02_ranking.ranking"]["source"] == "Center on Data and Governance, Tsinghua University, 2020, Section 3.2, Table 3-1"
+    regions_csv = (res.path / "tables" / "05_regions__regions.csv").read_text(encoding="utf-8-sig")
+    assert "East" in regions_csv
+    refs = (res.path / "references.md").read_text(encoding="utf-8")
+    assert "[in Chinese]" in refs and "Dagum, C. (1997)" in refs  # APA, the Chinese reports in English
+    zh_refs = (report_2020_result.path / "references.md").read_text(encoding="utf-8")
+    assert "清华大学数据治理研究中心, 2020. 2020数字政府发展指数报告[R]" in zh_refs and "DAGUM C, 1997" in zh_refs  # GB/T 7714

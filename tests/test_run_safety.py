@@ -167,7 +167,9 @@ def test_a_full_disk_during_finalising_is_a_report_error_and_leaves_no_staging(t
     def full(*a, **k):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(runner, "_workbook", full)
+    from dgkit.report import export
+
+    monkeypatch.setattr(export, "write_workbook", full)
     with pytest.raises(ReportError, match="disk is full"):
         _run(tmp_path, out)
     assert not list(out.glob(".2020.tmp-*"))

@@ -646,11 +646,12 @@ def rank_intervals(table: pd.DataFrame, names=None, lang: str = "zh", title: str
 def _sobol_input_label(name: str, lang: str, labels: Mapping[str, str] | None) -> str:
     """Display name of a Sobol input of :func:`dgkit.uncertainty.sobol`: ``w_<code>`` is the weight of
     a top-level node (named by ``labels``), the others are the discrete choices."""
-    if labels and name in labels:
+    labels = dict(labels) if labels is not None else {}  # a mapping or a Series (e.g. the recorder's names)
+    if name in labels:
         return str(labels[name])
     if name.startswith("w_"):
         code = name[2:]
-        return _t(lang, "figures.sobol_weight", name=(labels or {}).get(code, code))
+        return _t(lang, "figures.sobol_weight", name=labels.get(code, code))
     key = f"figures.sobol_{name}"
     from dgkit.report.labels import Labels
 
@@ -730,7 +731,7 @@ def tier_strips(classes, names=None, lang: str = "zh", title: str | None = None,
             xs = t["score"].to_numpy()[m]
             if len(xs):
                 ax.text(np.median(xs), i + 0.3, str(lab), fontsize=7, ha="center", va="bottom", color="#333")
-    ax.set_yticks(range(len(schemes)), schemes)
+    ax.set_yticks(range(len(schemes)), [str(names.get(sch, sch)) if names is not None else sch for sch in schemes])  # a scheme by its label
     ax.set_ylim(-0.6, len(schemes) - 0.2)
     ax.set_xlabel(_t(lang, "words.score"))
     _title(ax, title, False, lang)
@@ -745,7 +746,8 @@ def tier_figure(classes, names=None, level: str = "province", lang: str = "zh", 
     if level == "province" and set(t.index) <= set(TILES):
         from dgkit.tiers import label
 
-        panels = {s: (t[s], [label(o, lang) for o in classes.extra["order"][s]]) for s in schemes}
+        panels = {str(names.get(s, s)) if names is not None else s: (t[s], [label(o, lang) for o in classes.extra["order"][s]])
+                  for s in schemes}  # a scheme by its label (``names`` holds the edition's scheme labels)
         return tile_maps(panels, names, lang, title, period=period)
     return tier_strips(classes, names, lang, title, period=period)
 

@@ -102,7 +102,9 @@ def index_page(params: Any, chapters: list[str], status: dict[str, tuple[str, li
     from dgkit.report.edition import open_edition
 
     ed = open_edition(params.path, params.year_override)
-    synth = t("report.synthetic_tag")
+    from dgkit.plotting.style import SYNTH_TAG
+
+    synth = SYNTH_TAG[params.lang].strip()
     data = "".join(f"<li><b>{html.escape(d.get('title_en') if params.lang == 'en' and d.get('title_en') else d['title'])}</b>"
                    f"{' — ' + synth if d['synthetic'] else ''}<br><small>{html.escape(ed.cited(d.get('cite') or d['citation'] or ''))}</small></li>"
                    for d in inputs["datasets"].values())
@@ -112,5 +114,5 @@ def index_page(params: Any, chapters: list[str], status: dict[str, tuple[str, li
             f"<h2>{t('report.data')}</h2><ul>{data}</ul>"
             f"<h2>{t('report.chapter')}</h2><table><tr><th>{t('report.chapter')}</th><th></th><th>{t('report.skipped_chapters')}</th></tr>{''.join(rows)}</table>"
             f"<p><small>{len(skipped)} · {t('report.skipped_chapters')}</small></p>"
-            f"<p><small><a href='facts.md'>facts.md</a> · facts.json · <a href='references.md'>references.md</a> · references.bib · "
-            f"<a href='tables/tables.docx'>tables.docx</a> · <a href='tables/tables.xlsx'>tables.xlsx</a> · tables/ · figures/ · manifest.json</small></p></body></html>")
+            f"<p><small><code><a href='facts.md'>facts.md</a> · facts.json · <a href='references.md'>references.md</a> · references.bib · "
+            f"<a href='tables/tables.docx'>tables.docx</a> · <a href='tables/tables.xlsx'>tables.xlsx</a> · tables/ · figures/ · manifest.json</code></small></p></body></html>")

@@ -24,7 +24,7 @@ _HEADING = re.compile(r"^(#{1,6}\s+)(.*)$")
 
 # Latin words a Chinese text keeps (case-insensitive): eponyms and methods, statistics symbols and units,
 # names of organisations, indices and software, and file suffixes. Everything else in a zh output is English.
-ALLOWED_LATIN = frozenset(w.lower() for w in ["GDP", "EGDI", "OSI", "HCI", "TII", "EPI", "UN", "NBS", "CCID", "CSTC", "CAICT", "CDG", "CPSC", "OECD", "JRC", "PySAL", "SALib", "COINr", "esda", "giddy", "libpysal", "inequality", "mapclassify", "statsmodels", "scipy", "pandas", "dgkit", "Python", "Jupyter", "JupyterLab", "papermill", "LaTeX", "BibTeX", "CSL", "JSON", "CSV", "TSV", "XLSX", "xlsx", "csv", "tex", "docx", "svg", "png", "pdf", "html", "yaml", "md", "json", "ipynb", "Word", "Excel", "APA", "GB", "T", "ISO", "adcode", "Spearman", "Kendall", "Pearson", "Moran", "Geary", "Getis", "Ord", "LISA", "Dagum", "Gini", "Theil", "Atkinson", "Lorenz", "Sobol", "Saltelli", "Jansen", "Monte", "Carlo", "TOPSIS", "Fisher", "Jenks", "Jenk", "Cohen", "kappa", "Cronbach", "Silverman", "Scott", "Gaussian", "Markov", "OLS", "HAC", "HC", "SE", "CI", "PCA", "KDE", "MC", "Shapiro", "Wilk", "Barro", "Sala", "Martin", "Rey", "Anselin", "Hwang", "Yoon", "Dirichlet", "Shorrocks", "Quah", "Kernel", "Theil's", "Moran's", "Cohen's", "Cronbach's", "Kendall's", "Spearman's", "Pearson's", "Tsinghua", "Newey", "West", "Huber", "White", "Hausman", "Wald", "BH", "FDR", "CV", "SD", "IQR", "RMSE", "MAE", "max", "min", "log", "ln", "exp", "sqrt", "tau", "rho", "alpha", "beta", "sigma", "gamma", "delta", "lambda", "mu", "pi", "kappa", "chi", "HH", "LL", "HL", "LH", "id", "ID", "ddof", "N", "S_T", "S_1", "S1", "ST"])
+ALLOWED_LATIN = frozenset(w.lower() for w in ["GDP", "EGDI", "OSI", "HCI", "TII", "EPI", "UN", "NBS", "CCID", "CSTC", "CAICT", "CDG", "CPSC", "OECD", "JRC", "PySAL", "SALib", "COINr", "esda", "giddy", "libpysal", "inequality", "mapclassify", "statsmodels", "scipy", "pandas", "dgkit", "Python", "Jupyter", "JupyterLab", "papermill", "LaTeX", "BibTeX", "CSL", "JSON", "CSV", "TSV", "XLSX", "xlsx", "csv", "tex", "docx", "svg", "png", "pdf", "html", "yaml", "md", "json", "ipynb", "Word", "Excel", "APA", "GB", "T", "ISO", "adcode", "Spearman", "Kendall", "Pearson", "Moran", "Geary", "Getis", "Ord", "LISA", "Dagum", "Gini", "Theil", "Atkinson", "Lorenz", "Sobol", "Saltelli", "Jansen", "Monte", "Carlo", "TOPSIS", "Fisher", "Jenks", "Jenk", "Cohen", "kappa", "Cronbach", "Silverman", "Scott", "Gaussian", "Markov", "OLS", "HAC", "HC", "SE", "CI", "PCA", "KDE", "MC", "Shapiro", "Wilk", "Barro", "Sala", "Martin", "Rey", "Anselin", "Hwang", "Yoon", "Dirichlet", "Shorrocks", "Quah", "Kernel", "Theil's", "Moran's", "Cohen's", "Cronbach's", "Kendall's", "Spearman's", "Pearson's", "Tsinghua", "Newey", "West", "Huber", "White", "Hausman", "Wald", "BH", "FDR", "CV", "SD", "IQR", "RMSE", "MAE", "max", "min", "log", "ln", "exp", "sqrt", "tau", "rho", "alpha", "beta", "sigma", "gamma", "delta", "lambda", "mu", "pi", "kappa", "chi", "HH", "LL", "HL", "LH", "id", "ID", "ddof", "N", "S_T", "S_1", "S1", "ST", "PART", "Top", "DOI", "SYNTHETIC", "et", "al"])
 
 
 def has_cjk(text: str) -> bool:
@@ -35,7 +35,9 @@ def _latin_words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
-_NEUTRAL = re.compile(r"`[^`]*`|\$\$.*?\$\$|\$[^$\n]*\$|\]\([^)]*\)", re.S)
+# code, formulas, link targets and identifiers (snake_case names, file paths, dotted keys) are in no language
+_NEUTRAL = re.compile(r"`[^`]*`|\$\$.*?\$\$|\$[^$\n]*\$|\]\([^)]*\)|[A-Za-z0-9]+(?:[_/.][A-Za-z0-9]+)*_[A-Za-z0-9_./]+"
+                      r"|[A-Za-z0-9_]+(?:/[A-Za-z0-9_.]+)+", re.S)
 
 
 def paragraph_language(text: str) -> str | None:
@@ -113,6 +115,24 @@ _TEX_MARKUP = re.compile(r"\\(?:begin|end)\{(?:tabular|longtable)\}(?:\[[^]]*\])
 _ZH_CITATIONS = re.compile(r"\((?:[^()]|\([^()]*\))*\d{4}[a-z]?(?:[:：][^()]*)?\)")
 
 
+def _strip_colspec(text: str) -> str:
+    """LaTeX without the column specifications of its tables (``{p{0.4\\linewidth}rrl}``: nested braces)."""
+    out, i = [], 0
+    for m in re.finditer(r"\\begin\{(?:tabular|longtable)\}", text):
+        if m.start() < i:
+            continue
+        out.append(text[i:m.end()])
+        j, depth = m.end(), 0
+        while j < len(text):
+            depth += {"{": 1, "}": -1}.get(text[j], 0)
+            j += 1
+            if depth == 0:
+                break
+        i = j
+    out.append(text[i:])
+    return "".join(out)
+
+
 def _tex_cells(text: str, meta: Path) -> str:
     """A LaTeX table without the cells of its identifier columns (named by its meta file)."""
     import json
@@ -156,7 +176,9 @@ def text_of_output(path: str | Path, lang: str | None = None) -> str:
                 continue
             parts.append(x.text)
         for t in d.tables:
-            parts += [c.text for row in t.rows for c in row.cells]
+            rows = [[c.text for c in row.cells] for row in t.rows]
+            ids = {i for i, h in enumerate(rows[0]) if h in _ID_HEADERS} if rows else set()
+            parts += [v for row in rows for i, v in enumerate(row) if i not in ids]
         return "\n".join(parts)
     if suffix == ".xlsx":
         from openpyxl import load_workbook
@@ -180,7 +202,7 @@ def text_of_output(path: str | Path, lang: str | None = None) -> str:
         ids = {i for i, h in enumerate(rows[0]) if h in _ID_HEADERS}
         return "\n".join(v for row in rows for i, v in enumerate(row) if i not in ids)
     if suffix == ".tex":
-        return _TEX_MARKUP.sub(" ", _tex_cells(text, p.with_suffix(".meta.json")))
+        text = _TEX_MARKUP.sub(" ", _strip_colspec(_tex_cells(text, p.with_suffix(".meta.json")))).replace("\\_", "_")
     if suffix == ".json":
         data = json.loads(text)
         out: list[str] = []
@@ -201,10 +223,13 @@ def text_of_output(path: str | Path, lang: str | None = None) -> str:
         walk(data)
         return "\n".join(out)
     if suffix == ".svg":
-        return "\n".join(re.findall(r"<!-- (.*?) -->", text))
+        import html as _html
+
+        text = _html.unescape("\n".join(re.findall(r"<!-- (.*?) -->", text)))
     if suffix in (".html", ".htm"):
         # tables are scanned in their own files (CSV, LaTeX, Word, Excel), which know their identifier columns
-        text = re.sub(r"<(script|style|pre|code|table)\b.*?</\1>", " ", text, flags=re.S | re.I)
+        # the build's collapsed log (<details>) is the pipeline's diagnostic record, in English with the data's own names
+        text = re.sub(r"<(script|style|pre|code|table|details)\b.*?</\1>", " ", text, flags=re.S | re.I)
         text = re.sub(r"<div class=\"[^\"]*(?:jp-InputArea|highlight)[^\"]*\".*?</div>", " ", text, flags=re.S)
         text = re.sub(r"<[^>]+>", " ", text)
         import html as _html
@@ -212,6 +237,8 @@ def text_of_output(path: str | Path, lang: str | None = None) -> str:
         return _html.unescape(text)
     if suffix == ".md":
         text = re.sub(r"`[^`]*`|<!--.*?-->", " ", text)
+        if lang == "zh":
+            text = text.split("## 参考文献")[0]  # the reference list keeps each work's language (GB/T 7714)
     if lang == "zh":
         text = _ZH_CITATIONS.sub(" ", text)
     return text

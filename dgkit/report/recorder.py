@@ -237,7 +237,8 @@ class Recorder:
         missing = [f for f in self.t.fields(f"facts.{tkey}") if f not in values]
         if missing:
             raise KeyError(f"facts.{key} names {missing}, which the result does not have (it has {sorted(values)})")
-        sentence = self.mark(self.t(f"facts.{tkey}", **{k: self._word(v, values) for k, v in values.items()}))
+        shown = {k: v if isinstance(v, str) and v.startswith("@") else self._word(v) for k, v in values.items()}  # names, values in the language
+        sentence = self.mark(self.t(f"facts.{tkey}", **{k: self._word(v, shown) for k, v in shown.items()}))
         if source is None and result is not None:
             source = (getattr(result, "extra", {}) or {}).get("source")
         if value is None:  # every number the sentence states, by name (facts.json keeps them unrounded)
@@ -364,7 +365,7 @@ class Recorder:
                 out[c] = col.map(lambda b: self.t(f"values.{bool(b)}")).astype(object)
             elif col.dtype == object or pd.api.types.is_string_dtype(col):
                 out[c] = col.map(lambda x: self.t(f"values.{x}") if isinstance(x, bool | np.bool_) else self.value(x))
-        if out.index.name is not None and str(out.index.name) not in ID_COLUMNS and out.index.dtype == object:
+        if out.index.name is not None and str(out.index.name) not in ID_COLUMNS and (out.index.dtype == object or pd.api.types.is_string_dtype(out.index)):
             out.index = pd.Index([self.value(x) for x in out.index], name=out.index.name)
         return out
 

@@ -113,3 +113,17 @@ def write_table(folder: Path, stem: str, df: pd.DataFrame, *, headers: Mapping[s
                     for k, h, kind in zip(keys, shown, kinds, strict=True)],
     }
     atomic_write_bytes(folder / f"{stem}{META_SUFFIX}", (json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"))
+
+
+def read_table(path: str | Path, keys: bool = True, **read_csv: Any) -> pd.DataFrame:
+    """A report table read back: the CSV (its byte-order mark removed) with, when ``keys``, the
+    columns named by their keys (``unit_id``, ``p_sim`` …) from the meta file instead of the display
+    headers of the edition's language. ``read_csv``: options for :func:`pandas.read_csv` (e.g. ``dtype=str``)."""
+    path = Path(path)
+    df = pd.read_csv(path, encoding="utf-8-sig", **read_csv)
+    meta = path.with_name(path.stem + META_SUFFIX)
+    if keys and meta.exists():
+        cols = json.loads(meta.read_text(encoding="utf-8")).get("columns", [])
+        by_header = {c["header"]: c["key"] for c in cols}
+        df = df.rename(columns={h: by_header.get(h, h) for h in df.columns})
+    return df

@@ -164,7 +164,8 @@ def zscore_table(wide: pd.DataFrame, names: pd.Series | None = None, ddof: int =
     t = t.rename_axis("unit_id").reset_index().sort_values(t.columns[-1], ascending=False).reset_index(drop=True)
     return StatResult(t, f"Z-scores over {len(wide.columns)} periods", {"periods": len(wide.columns), "n": int(wide.notna().all(axis=1).sum()),
                                                                           "ddof": ddof, "first": wide.columns[0], "last": wide.columns[-1],
-                                                                          "convention": "@population_sd" if ddof == 0 else "@sample_sd"})
+                                                                          "convention": "@population_sd" if ddof == 0 else "@sample_sd"},
+                      {"z": z})
 
 
 @skippable
