@@ -835,7 +835,7 @@ def bump_chart(ranks: pd.DataFrame, names=None, highlight: int | Sequence[str] =
     hl = list(last.dropna().sort_values(kind="stable").index[: int(highlight)]) if isinstance(highlight, int | np.integer) else list(highlight)
     colours = dict(zip(hl, categorical_colours(len(hl))))
     x = np.arange(len(periods))
-    fig, ax = plt.subplots(figsize=(max(6.0, 0.7 * len(periods) + 3), max(4.0, 0.2 * len(R) + 1.2)))
+    fig, ax = plt.subplots(figsize=(max(6.0, 0.7 * len(periods) + 3), min(11.0, max(4.0, 0.2 * len(R) + 1.2))))  # at most an A4 page: many units are lines, the highlighted ones labelled
     for u, row in R.iterrows():
         c = colours.get(u)
         ax.plot(x, row.to_numpy(), color=c or MUTED, lw=2.0 if c else 0.8, marker="o", ms=4 if c else 2.5, zorder=3 if c else 1,

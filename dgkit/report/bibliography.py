@@ -261,7 +261,7 @@ def _years(e: dict[str, Any], dash: str, missing: str) -> str:
     if not parts:
         return missing
     ys = [str(d[0]) for d in parts]
-    return ys[0] if len(ys) == 1 or ys[0] == ys[-1] else f"{ys[0]}{dash}{ys[-1]}"
+    return (ys[0] if len(ys) == 1 or ys[0] == ys[-1] else f"{ys[0]}{dash}{ys[-1]}") + str(e.get("_suffix", ""))
 
 
 def _end(s: str) -> str:
@@ -406,14 +406,35 @@ class Bibliography:
         return self.entries[key]
 
     def _view(self, key: str, lang: str) -> dict[str, Any]:
-        """The fields to render: a Chinese-language entry in English takes ``custom.en`` over its own."""
+        """The fields to render: a Chinese-language entry in English takes ``custom.en`` over its own;
+        ``_suffix`` tells works of one author and year apart (2014a, 2014b)."""
         e = self.entry(key)
         if lang == "en" and e["language"] == "zh-CN":
             v = {k: val for k, val in e.items() if k not in ("publisher", "publisher-place", "container-title", "genre")}
             v.update(e["custom"]["en"])
             v["title"] = e["custom"]["en"]["title"].rstrip() + " [in Chinese]"
-            return v
-        return e
+        else:
+            v = dict(e)
+        suffix = self._suffixes(lang).get(key, "")
+        if suffix:
+            v["_suffix"] = suffix
+        return v
+
+    def _suffixes(self, lang: str) -> dict[str, str]:
+        """Works with the same author(s) in the text and the same year get a, b, c … after the year, in
+        the order of their titles (GB/T 7714-2015 §10.2 and APA 7 §8.19 alike)."""
+        cache = self.__dict__.setdefault("_suffix_cache", {})
+        if lang not in cache:
+            groups: dict[tuple[str, str], list[tuple[str, str]]] = {}
+            for k in self.keys:
+                e = self.entry(k)
+                v = e
+                if lang == "en" and e["language"] == "zh-CN":
+                    v = {**e, **e["custom"]["en"]}
+                groups.setdefault((self._names_in_text(v, lang), _years(e, "-", "")), []).append((str(v.get("title", "")).casefold(), k))
+            cache[lang] = {k: "abcdefghijklmnopqrstuvwxyz"[i] for g in groups.values() if len(g) > 1
+                           for i, (_, k) in enumerate(sorted(g))}
+        return cache[lang]
 
     # -------------------------------------------------------------- GB/T 7714-2015 (著者-出版年制)
     def _gbt(self, e: dict[str, Any]) -> str:
@@ -502,7 +523,7 @@ class Bibliography:
     def reference(self, key: str, lang: str = "zh") -> str:
         """The reference-list entry of ``key``: GB/T 7714-2015 著者-出版年制 (``zh``) or APA 7 (``en``)."""
         _lang(lang)
-        return self._gbt(self.entry(key)) if lang == "zh" else self._apa(self._view(key, "en"))
+        return self._gbt(self._view(key, "zh")) if lang == "zh" else self._apa(self._view(key, "en"))
 
     def _names_in_text(self, e: dict[str, Any], lang: str) -> str:
         names = [_short_name(n) for n in e["author"]]
@@ -515,7 +536,7 @@ class Bibliography:
         return f"{names[0]} & {names[1]}" if len(names) == 2 else f"{names[0]} et al."
 
     def _cite_part(self, c: Citation, lang: str, strict: bool) -> str:
-        e = self._view(c.key, lang) if lang == "en" else self.entry(c.key)
+        e = self._view(c.key, lang)
         year = _years(e, "–" if lang == "en" else "-", "n.d." if lang == "en" else "[出版年不详]")
         loc = translate_locator(c.locator, lang, strict=strict)
         s = f"{self._names_in_text(e, lang)}, {year}"

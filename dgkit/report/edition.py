@@ -709,7 +709,6 @@ class Edition:
         """Every printed figure of the seed reports about this edition's data, recomputed
         (:func:`dgkit.fidelity.verify`); Missing when none concerns it."""
         from dgkit import fidelity
-
         from dgkit.report.bibliography import Citation
 
         res = fidelity.verify(datasets=self.data_names(), lang=self.lang)

@@ -399,8 +399,10 @@ def _caption_parts(lang: str, n: int, caption: str) -> tuple[str, str]:
 
 
 def write_docx(tables_dir: Path, target: Path, lang: str, title: str, references: Sequence[str] = (), *,
-               cjk_font: str = "SimSun", latin_font: str = "Times New Roman") -> None:
-    """Write every table of ``tables_dir`` into one Word document at ``target``.
+               cjk_font: str = "SimSun", latin_font: str = "Times New Roman", max_rows: int | None = 200) -> None:
+    """Write every table of ``tables_dir`` into one Word document at ``target`` (a table longer than
+    ``max_rows`` shows its first and last rows and says where the whole is: a Word table of
+    17,100 rows is no table a paper prints, and takes seconds to write).
 
     Title, then per table in chapter order: the caption above (Word's ``Caption`` style, ``表 N``
     / ``Table N.`` with a ``SEQ Table`` field so Word renumbers), a three-line table
@@ -460,14 +462,20 @@ def write_docx(tables_dir: Path, target: Path, lang: str, title: str, references
         for xml in _seq_field(n):
             cap._p.append(parse_xml(xml))
         cap.add_run(after)
-        cells = [[_shown(c, v, words) for v, c in zip(r, tab.columns, strict=True)] for r in tab.rows]
+        rows = tab.rows
+        notes = list(tab.notes)
+        if max_rows and len(rows) > max_rows:  # a page-long table at most: the first and last rows, the whole in the CSV
+            half = max_rows // 2
+            rows = [*rows[:half], *rows[-half:]]
+            notes.append(t("report.rows_shown", shown=max_rows, n=len(tab.rows), file=f"tables/{tab.stem}.csv"))
+        cells = [[_shown(c, v, words) for v, c in zip(r, tab.columns, strict=True)] for r in rows]
         tbl = parse_xml(table_xml(tab.headers, tab.kinds, cells))
         sect = body.find(qn("w:sectPr"))
         if sect is not None:
             sect.addprevious(tbl)
         else:  # pragma: no cover - python-docx's template always has one
             body.append(tbl)
-        for line in ([t("report.source_line", source=tab.source)] if tab.source else []) + list(tab.notes):
+        for line in ([t("report.source_line", source=tab.source)] if tab.source else []) + notes:
             p = doc.add_paragraph()
             p.paragraph_format.space_after = Pt(6)
             p.add_run(line).font.size = Pt(9)

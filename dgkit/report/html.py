@@ -88,7 +88,6 @@ def index_page(params: Any, chapters: list[str], status: dict[str, tuple[str, li
         failed = results.get(c, {}).get("status") not in (None, "ok")
         label = "✗" if failed else t({"ok": "report.status_ok", "partial": "report.status_partial", "skipped": "report.status_skipped"}[outcome])
         from dgkit import paths
-
         from dgkit.report.language import markdown_in
 
         name = html.escape(markdown_in("# " + _title((notebooks or paths.notebooks_dir()) / f"{c}.ipynb"), params.lang).lstrip("# "))

@@ -354,6 +354,11 @@ class Recorder:
                         alt = out[c]
                         out[base] = alt.where(alt.notna() & (alt.astype(str) != ""), out[base])
                     out = out.drop(columns=c)
+        if "name" in out.columns and self.names is not None:  # a table's own names (a dataset's, in its language) in the edition's
+            key = next((c for c in ("unit_id", "unit") if c in out.columns), None)
+            if key is not None:
+                mapped = out[key].map(lambda u: self.names.get(u) if isinstance(u, str) else None)
+                out["name"] = mapped.where(mapped.notna(), out["name"])
         for c in out.columns:
             col = out[c]
             if str(c) in ID_COLUMNS:

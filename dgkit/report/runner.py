@@ -381,7 +381,8 @@ def _references(params: Any, keys: list[str]) -> tuple[list[str], str]:
     return bib.reference_list(keys, params.lang), to_bibtex(sub)
 
 
-def _facts_md(facts: dict[str, Any], params: Any, chapters: list[str], nb_dir: Path, references: list[str]) -> str:
+def _facts_md(facts: dict[str, Any], params: Any, chapters: list[str], nb_dir: Path, references: list[str],
+              skips_dir: Path | None = None) -> str:
     """The findings of every chapter as prose in the edition's language, each sentence with its
     numbers, n and p and its source cited by key, then the reference list."""
     from dgkit.report.labels import Labels
@@ -392,17 +393,22 @@ def _facts_md(facts: dict[str, Any], params: Any, chapters: list[str], nb_dir: P
     by_chapter: dict[str, list[tuple[str, Any]]] = {}
     for k, v in facts.items():
         by_chapter.setdefault(v["chapter"], []).append((k, v))
+    stage = nb_dir if skips_dir is None else skips_dir
     for ch in chapters:
-        items = by_chapter.get(ch)
-        if not items:
+        items = by_chapter.get(ch, [])
+        f = stage / f"{ch}.json"
+        skipped = json.loads(f.read_text(encoding="utf-8")) if f.exists() else []
+        if not items and not skipped:
             continue
         lines += ["", f"## {_chapter_title(nb_dir / f'{ch}.ipynb', params.lang)}", ""]
         for k, v in items:
             src = f" ({v['source']})" if v.get("source") else ""
             lines.append(f"- {v['sentence']}{src} <!-- {k} -->")
+        if skipped:  # what the chapter did not analyse, and why: a reader sees it beside the findings
+            lines += ["", f"*{t('report.not_analysed')}*", ""] + [f"- {s['reason']} <!-- {s['section']} -->" for s in skipped]
     if references:
         lines += ["", f"## {t('report.references')}", ""]
-        lines += [f"{i}. {r}" if params.lang == "en" else f"[{i}] {r}" for i, r in enumerate(references, 1)]
+        lines += [f"- {r}" for r in references]  # author–year: the list is alphabetical, not numbered
     return "\n".join(lines) + "\n"
 
 
@@ -657,9 +663,8 @@ def _finalise(run: _Run, selected: list[str], nb_dir: Path, root: Path, jobs: in
     facts = _collect_facts(stage, selected)
     atomic_write_text(stage / "facts.json", json.dumps(facts, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
     references, bibtex = _references(params, _cited_keys(stage, selected, facts))
-    atomic_write_text(stage / "facts.md", _facts_md(facts, params, selected, nb_dir, references))
-    atomic_write_text(stage / "references.md", f"# {Labels(params.lang)('report.references')}\n\n"
-                      + "".join(f"{i}. {r}\n" if params.lang == "en" else f"[{i}] {r}\n" for i, r in enumerate(references, 1)))
+    atomic_write_text(stage / "facts.md", _facts_md(facts, params, selected, nb_dir, references, stage / "skips"))
+    atomic_write_text(stage / "references.md", f"# {Labels(params.lang)('report.references')}\n\n" + "".join(f"- {r}\n" for r in references))
     atomic_write_text(stage / "references.bib", bibtex)
     from dgkit.report.export import write_docx, write_workbook
 
