@@ -387,7 +387,7 @@ def test_egdi_is_real_country_data_with_three_editions(egdi_report):
     m = _manifest(egdi_report)
     assert m["chapters"]["07_progress"]["outcome"] == "ok" and m["chapters"]["04_pillars"]["outcome"] == "ok"
     meta = json.loads((egdi_report.path / "tables" / "02_ranking__ranking.meta.json").read_text(encoding="utf-8"))
-    assert meta["cite"] == [] and meta["source"] == ds.citation  # this test's dataset names no bibliography key: its citation as written
+    assert meta["cite"] == [] and meta["source"] == ds.citation.rstrip(".")  # this test's dataset names no bibliography key: its citation as written
     assert "source" not in (egdi_report.path / "tables" / "02_ranking__ranking.csv").read_text(encoding="utf-8-sig")
     rank = _table(egdi_report.path / "tables" / "02_ranking__ranking.csv")
     assert rank.loc[0, "name"] == "丹麦"  # Denmark led the 2018 survey
