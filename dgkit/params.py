@@ -78,6 +78,7 @@ SCHEMA: dict[str, Any] = {
     "seed": int,
     "out": str,
     "figure_formats": list,
+    "figure_font": str,
     "chapters": list,
     "jobs": int,
     # the data: which dataset, which index (given or built), which periods
@@ -107,6 +108,7 @@ _COVARIATE = {"year": int, "vintage": str, "column": str}
 REQUIRED = ("edition", "dataset", "index")
 ENUMS = {
     ("lang",): ("zh", "en"),
+    ("figure_font",): ("sans", "serif"),
     ("progress", "method"): ("z_change", "percentile_change", "relative_change"),
     ("ranks", "ties"): ("min", "average", "max", "first", "dense"),
     ("dynamics", "scheme"): ("quantile", "pooled", "fixed"),

@@ -72,3 +72,20 @@ def test_english_edition_is_english_throughout(tmp_path, report_2020_result):
     assert "[in Chinese]" in refs and "Dagum, C. (1997)" in refs  # APA, the Chinese reports in English
     zh_refs = (report_2020_result.path / "references.md").read_text(encoding="utf-8")
     assert "清华大学数据治理研究中心, 2020. 2020数字政府发展指数报告[R]" in zh_refs and "DAGUM C, 1997" in zh_refs  # GB/T 7714
+
+
+def test_paper_outputs_of_the_default_report(tmp_path, report_2020_result):
+    """Every LaTeX table of the default report compiles in one xelatex + xeCJK document; no output
+    names a seed report by its file; every output file name is ASCII; chapter 9 has its figure."""
+    import re
+
+    from latex_helpers import compile_tables
+
+    r = report_2020_result.path
+    pdf, _ = compile_tables(sorted((r / "tables").glob("*.tex")), tmp_path)
+    assert pdf.stat().st_size > 10_000
+    seed_file = re.compile(rb"\d{3}_[0-9a-f]{16}\.txt")
+    outputs = [p for p in r.rglob("*") if p.is_file() and p.relative_to(r).parts[0] not in ("logs", "notebooks") and p.name != "manifest.json"]
+    assert not [p.name for p in outputs if p.suffix in (".csv", ".tex", ".json", ".md", ".html", ".svg", ".bib") and seed_file.search(p.read_bytes())]
+    assert all(p.name.isascii() for p in r.rglob("*"))
+    assert (r / "figures" / "09_cities__type_tier_shares.png").exists()

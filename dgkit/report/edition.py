@@ -123,6 +123,11 @@ class Edition:
         self.periods: list[int] = sorted({p for p in wanted if p <= self.year} | {self.year})
         self.quick: bool = params.quick
         self.seed: int = int(params.get("seed", 0))
+        from dgkit.plotting import style
+
+        serif = params.get("figure_font") == "serif"  # Noto Serif CJK (宋体-like) for journals that want it
+        if serif or style.serif_in_use():  # (a kernel kept between reports goes back to sans)
+            style.use_style(self.lang, serif=serif)
 
     # ------------------------------------------------------------------ identity and provenance
     @property

@@ -210,4 +210,5 @@ def type_tier_shares(city_types: tuple, lang: str = "zh") -> StatResult:
              "top_type": top["group"], "top_tier": top["tier"], "top_share": float(top["share_pct"]),
              "n_printed_differ": len(bad),
              "printed_differ": "; ".join(f"{region_label(r.group, lang)} {label(r.tier, lang)} {r.share_printed_pct}% / {r.share_pct:.1f}%" for r in bad.itertuples()) or "—"}
-    return StatResult(t, r.sentence, facts)
+    matrix = t.pivot_table(index="group", columns="tier", values="share_pct", sort=False).reindex(columns=[label(x, lang) for x in order])
+    return StatResult(t, r.sentence, facts, {"matrix": matrix})  # matrix: city type × tier, share in %
