@@ -49,11 +49,7 @@ class Summary:
         return "".join(parts)
 
     def as_latex(self) -> str:
-        def tex(s: str) -> str:
-            for a, b in (("\\", r"\textbackslash{}"), ("&", r"\&"), ("%", r"\%"), ("$", r"\$"), ("#", r"\#"), ("_", r"\_"),
-                         ("{", r"\{"), ("}", r"\}"), ("~", r"\textasciitilde{}"), ("^", r"\textasciicircum{}")):
-                s = s.replace(a, b)
-            return s
+        from dgkit.report.latex import escape as tex
         lines = [r"\begin{table}[htbp]", r"\centering", f"\\caption{{{tex(self.title)}}}", r"\begin{tabular}{ll}", r"\hline"]
         for head, rows in self.sections:
             lines.append(f"\\multicolumn{{2}}{{l}}{{\\textbf{{{tex(head)}}}}} \\\\")

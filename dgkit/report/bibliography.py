@@ -648,13 +648,11 @@ def _clean_locator(s: str) -> str | None:
 
 
 # ------------------------------------------------------------------ BibTeX (biblatex)
-_TEX = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{",
-        "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
-
-
 def tex_escape(s: str) -> str:
     """LaTeX special characters escaped (UTF-8 text kept: biber reads it)."""
-    return "".join(_TEX.get(ch, ch) for ch in str(s))
+    from dgkit.report.latex import escape_specials
+
+    return escape_specials(s)
 
 
 def _bib_names(names: list[dict[str, Any]]) -> str:

@@ -156,7 +156,7 @@ class Edition:
             return self.t("report.built_index", framework=self.framework_label, dataset=self.dataset.text("short_title", self.lang))
         return self.dataset.label(self.measure or "", self.lang)
 
-    @property
+    @functools.cached_property
     def framework_label(self) -> str:
         """The framework's title in the edition's language (``title`` / ``title_en``), else its name."""
         fw = str(self.framework_name or "")

@@ -60,6 +60,13 @@ def _exporter(code: bool):  # noqa: ANN202 - one exporter per variant: its Jinja
     return _exporters[code]
 
 
+def chapter_title(nb: Path, lang: str) -> str:
+    """A chapter's title in ``lang``: its first heading (``中文 / English``), cut to the language."""
+    from dgkit.report.language import markdown_in
+
+    return markdown_in("# " + _title(nb), lang).lstrip("# ").strip()
+
+
 def _title(nb: Path) -> str:
     try:
         cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
@@ -88,9 +95,7 @@ def index_page(params: Any, chapters: list[str], status: dict[str, tuple[str, li
         failed = results.get(c, {}).get("status") not in (None, "ok")
         label = "✗" if failed else t({"ok": "report.status_ok", "partial": "report.status_partial", "skipped": "report.status_skipped"}[outcome])
         from dgkit import paths
-        from dgkit.report.language import markdown_in
-
-        name = html.escape(markdown_in("# " + _title((notebooks or paths.notebooks_dir()) / f"{c}.ipynb"), params.lang).lstrip("# "))
+        name = html.escape(chapter_title((notebooks or paths.notebooks_dir()) / f"{c}.ipynb", params.lang))
         by_reason: dict[str, list[str]] = {}
         for sk in skips:  # sections skipped for one reason are listed together
             by_reason.setdefault(sk["reason"], []).append(sk["section"])

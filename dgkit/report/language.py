@@ -108,7 +108,7 @@ def foreign_words(text: str, lang: str) -> list[str]:
 # headers of identifier columns (codes, keys: in no language) in either language
 _ID_HEADERS = frozenset({"unit_id", "unit", "code", "claim_id", "单位代码", "代码", "条目", "unit ID", "claim",
                          "工作表", "Sheet", "文件", "File", "章节", "Chapter"})
-_ID_KEYS = frozenset({"unit_id", "unit", "code", "claim_id", "neighbour_id", "adcode"})
+ID_KEYS = frozenset({"unit_id", "unit", "code", "claim_id", "neighbour_id", "adcode"})  # identifier columns, by key
 _TEX_MARKUP = re.compile(r"\\(?:begin|end)\{(?:tabular|longtable)\}(?:\[[^]]*\])?(?:\{[^}]*\})?"
                          r"|\\(?:label|ref|begin|end|usepackage|setCJKmainfont)\{[^}]*\}|\\[A-Za-z]+\*?|%[^\n]*")
 # in a Chinese edition the references keep each work's own language (GB/T 7714): a cited English author is no leak
@@ -142,7 +142,7 @@ def _tex_cells(text: str, meta: Path) -> str:
     except (OSError, ValueError):
         return text
     cols = [c.get("key") for c in m.get("columns", [])]
-    ids = {i for i, k in enumerate(cols) if k in _ID_KEYS}
+    ids = {i for i, k in enumerate(cols) if k in ID_KEYS}
     if not ids:
         return text
     out = []

@@ -33,6 +33,8 @@ WIDE_COLUMNS = 8  # more columns than this: set in \\footnotesize with narrower 
 WRAP_WIDTH = 30  # a text column whose longest cell is wider than this (CJK counted double) wraps in a p{} column
 _SPECIAL = {"\\": "\\textbackslash{}", "&": "\\&", "%": "\\%", "$": "\\$", "#": "\\#", "_": "\\_",
             "{": "\\{", "}": "\\}", "~": "\\textasciitilde{}", "^": "\\textasciicircum{}"}
+_TEN = dict(_SPECIAL)  # LaTeX's ten special characters alone
+_TEN_RE = re.compile("[" + re.escape("".join(_TEN)) + "]")
 # Symbols the report's captions, sources and cells use (β-convergence, R², ≥ 5%) that a text font
 # such as Latin Modern lacks: typeset in math mode, so they print with any main font.
 _MATH = {"≥": "\\geq", "≤": "\\leq", "≠": "\\neq", "≈": "\\approx", "×": "\\times", "±": "\\pm", "−": "-", "∞": "\\infty",
@@ -43,7 +45,13 @@ _SPECIAL.update({k: f"\\ensuremath{{{v}}}" for k, v in _MATH.items()})
 _SPECIAL_RE = re.compile("[" + re.escape("\\&%$#_{}~^" + "".join(_MATH)) + "]")
 _LABEL_UNSAFE = re.compile(r"[^A-Za-z0-9:._-]+")
 
-__all__ = ["LONG_ROWS", "NA", "PREAMBLE", "booktabs_table", "escape", "label_for"]
+__all__ = ["LONG_ROWS", "NA", "PREAMBLE", "booktabs_table", "escape", "escape_specials", "label_for"]
+
+
+def escape_specials(s: str) -> str:
+    """LaTeX's ten special characters escaped in one pass, nothing else changed (a BibTeX field:
+    biber reads UTF-8)."""
+    return _TEN_RE.sub(lambda m: _TEN[m.group(0)], str(s))
 
 
 def escape(s: str) -> str:

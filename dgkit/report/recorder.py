@@ -25,6 +25,7 @@ import pandas as pd
 from dgkit.plotting.style import SYNTH_TAG
 from dgkit.report.files import atomic_write_bytes
 from dgkit.report.labels import Labels
+from dgkit.report.language import ID_KEYS, has_cjk
 from dgkit.report.tablewriter import write_table
 from dgkit.stats.result import Missing
 
@@ -40,8 +41,8 @@ METHOD_CITES: dict[str, tuple[str, ...]] = {
     "build_variant": ("oecd2008",),
 }
 DISPLAY_ROWS = 40  # rows of a long table shown in the notebook (first and last 20)
-# columns that hold identifiers (codes, keys): shown as they are, in no language
-ID_COLUMNS = frozenset({"unit_id", "unit", "code", "claim_id", "neighbour_id", "adcode"})
+# columns that hold identifiers (codes, keys): shown as they are, in no language (the language scanner skips them too)
+ID_COLUMNS = ID_KEYS
 
 
 def _clean(v: Any) -> Any:
@@ -333,8 +334,8 @@ class Recorder:
         if self.lang == "en" and "、" in v:
             items = [self.value(x.strip()) for x in v.split("、")]
             return ", ".join(map(str, items))
-        if self.lang == "en":
-            en = _english_names().get(v)
+        if self.lang == "en" and has_cjk(v):
+            en = _english_name(v)
             if en:
                 return en
         return v
@@ -450,24 +451,16 @@ def cite_text(src: Any, bib: Any, sources: dict[str, list[Any]], lang: str, tran
 
 
 @functools.cache
-def _english_names() -> dict[str, str]:
-    """Chinese names of provinces and cities (short and full) → English (data/reference)."""
-    from dgkit import paths
+def _english_name(name: str) -> str | None:
+    """The English name of a province or city written in Chinese (北京, 北京市, 吉林省), by the
+    units' resolver (:mod:`dgkit.units`): a province first, then a city; None when it names neither."""
+    from dgkit.units import display_name, resolver
 
-    out: dict[str, str] = {}
-    ref = paths.data_dir() / "reference"
-    for f, cols in (("provinces.csv", ("name_short", "name_full")), ("cities.csv", ("city", "name_full")),
-                    ("prefectures.csv", ("name_short", "name_full"))):
-        try:
-            t = pd.read_csv(ref / f, dtype=str)
-        except (OSError, ValueError):
-            continue
-        for c in cols:
-            if c in t.columns and "name_en" in t.columns:
-                for zh, en in zip(t[c], t["name_en"], strict=True):
-                    if isinstance(zh, str) and isinstance(en, str) and zh not in out:
-                        out[zh] = en
-    return out
+    for level in ("province", "city"):
+        r = resolver(level).lookup(name)
+        if r.unit_id is not None:
+            return display_name(r.unit_id, level, "en")
+    return None
 
 
 def _short(src: str, n: int = 160) -> str:

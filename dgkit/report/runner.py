@@ -350,14 +350,6 @@ def _collect_facts(stage: Path, chapters: list[str]) -> dict[str, Any]:
     return dict(sorted(facts.items()))
 
 
-def _chapter_title(nb: Path, lang: str) -> str:
-    """A chapter's title in ``lang``: its first heading, cut to the language."""
-    from dgkit.report.html import _title
-    from dgkit.report.language import markdown_in
-
-    return markdown_in("# " + _title(nb), lang).lstrip("# ").strip()
-
-
 def _cited_keys(stage: Path, chapters: list[str], facts: dict[str, Any]) -> list[str]:
     """Every bibliography key the chapters cited (tables, figures, facts), in chapter order."""
     keys: list[str] = []
@@ -385,7 +377,7 @@ def _facts_md(facts: dict[str, Any], params: Any, chapters: list[str], nb_dir: P
               skips_dir: Path | None = None) -> str:
     """The findings of every chapter as prose in the edition's language, each sentence with its
     numbers, n and p and its source cited by key, then the reference list."""
-    from dgkit.report.labels import Labels
+    from dgkit.report.html import chapter_title
 
     t = Labels(params.lang)
     title = params.text("title") or params.edition
@@ -393,14 +385,13 @@ def _facts_md(facts: dict[str, Any], params: Any, chapters: list[str], nb_dir: P
     by_chapter: dict[str, list[tuple[str, Any]]] = {}
     for k, v in facts.items():
         by_chapter.setdefault(v["chapter"], []).append((k, v))
-    stage = nb_dir if skips_dir is None else skips_dir
     for ch in chapters:
         items = by_chapter.get(ch, [])
-        f = stage / f"{ch}.json"
-        skipped = json.loads(f.read_text(encoding="utf-8")) if f.exists() else []
+        f = skips_dir / f"{ch}.json" if skips_dir is not None else None
+        skipped = json.loads(f.read_text(encoding="utf-8")) if f is not None and f.exists() else []
         if not items and not skipped:
             continue
-        lines += ["", f"## {_chapter_title(nb_dir / f'{ch}.ipynb', params.lang)}", ""]
+        lines += ["", f"## {chapter_title(nb_dir / f'{ch}.ipynb', params.lang)}", ""]
         for k, v in items:
             src = f" ({v['source']})" if v.get("source") else ""
             lines.append(f"- {v['sentence']}{src} <!-- {k} -->")
