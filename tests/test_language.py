@@ -65,3 +65,17 @@ def test_the_scanner_reads_what_a_reader_sees(tmp_path):
     assert found == {"facts/x.json": ["the", "mean"], "tables/b.csv": ["name"]}
     assert scan_outputs(tmp_path, "en") == {"tables/a.csv": ["名称", "得分", "北京"], "tables/a.tex": ["排名"], "facts/x.json": ["均值"],
                                             "tables/b.csv": ["北京"]}
+
+
+def test_default_benchmarks_are_cited_by_key():
+    """An edition that names no benchmarks compares every bundled index of its level (chapter 11):
+    their citations are known to the recorder, so an English build cites them in English (the NBS
+    edition in English once kept the Chinese citations of CSTC, CPSC, CCID and Tsinghua)."""
+    from dgkit.datasets import open_dataset
+    from dgkit.report import open_edition
+
+    ed = open_edition(ROOT / "params" / "nbs.yaml", lang="en")
+    for name in ("cstc_2019_provinces", "cpsc_2019_provinces", "ccid_2020_top5", "tsinghua_2020_provinces"):
+        ds = open_dataset(name)
+        assert [c.key for c in ed.source_citations[ds.citation]] == ds.cite, name
+        assert foreign_words(ed.cited(ds.citation), "en") == [], name

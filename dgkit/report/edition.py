@@ -230,8 +230,9 @@ class Edition:
 
     def _datasets(self) -> list[Any]:
         from dgkit.datasets import open_dataset
+        from dgkit.report.provenance import dataset_names
 
-        names = [self.params.get("dataset"), *sorted(self.data_names())]
+        names = dataset_names(self.params)  # every dataset the edition reads, default benchmarks included (as the manifest lists them)
         out, seen = [], set()
         for n in names:
             try:
